@@ -1,0 +1,1 @@
+"""`vigie demo`: the synthetic population."""

@@ -1,0 +1,1 @@
+"""`vigie serve`: the web service."""

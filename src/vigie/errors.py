@@ -1,0 +1,75 @@
+"""The exception tree of vigie; only `web/` and `cli` turn these into HTTP statuses and exit codes.
+
+    VigieError                      root: every error vigie raises on purpose
+    ├── ConfigurationError          settings or key files unusable (missing, unsafe, malformed)
+    ├── RegisterError               the register directory does not load; carries every `Problem`
+    ├── InvalidInput                a value given by a user is malformed (field, value, reason)
+    │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
+    ├── NotFound                    a named thing does not exist (what, key)
+    └── StorageError                the database cannot be reached or migrated
+
+Errors carry their fields so that callers can render them in French without parsing messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class VigieError(Exception):
+    """Root of every error vigie raises on purpose; its message is French and shown to users."""
+
+
+class ConfigurationError(VigieError):
+    """Settings or key material are missing or unsafe."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a register directory, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class RegisterError(VigieError):
+    """The register does not load; every problem found is listed, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        noun = "problème" if count == 1 else "problèmes"
+        super().__init__(f"le registre contient {count} {noun}")
+
+
+class InvalidInput(VigieError):
+    """A value given by a user is malformed."""
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field} « {value} » invalide : {reason}")
+
+
+class InvalidIdentifier(InvalidInput):
+    """A NIR or SIRET fails its structural checks."""
+
+
+class NotFound(VigieError):
+    """A named thing (processing, subject, agent, organisation) does not exist."""
+
+    def __init__(self, what: str, key: str) -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"{what} introuvable : « {key} »")
+
+
+class StorageError(VigieError):
+    """The database cannot be reached, created or migrated."""

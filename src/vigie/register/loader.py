@@ -1,0 +1,261 @@
+"""Load a register directory: parse every file, validate every item, cross-check references.
+
+All problems are collected before anything is returned, so that one run of `vigie register check` lists
+everything to fix; a register with any problem never loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from vigie.errors import Problem, RegisterError
+from vigie.register.messages import french_message, location
+from vigie.register.models import (
+    Controller,
+    Organisation,
+    Processing,
+    Recipient,
+    Role,
+    SupervisoryAuthority,
+    ThemeInfo,
+)
+from vigie.register.register import Register
+from vigie.register.yamlsource import Document, Path_, read_document
+from vigie.taxonomy import Theme
+
+M = TypeVar("M", bound=BaseModel)
+
+SECTIONS = ("controller", "supervisory_authority", "organisations", "recipients", "roles", "theme", "processings")
+
+
+def shipped_register_dir() -> Path:
+    """The register that ships with the package."""
+    return Path(str(files("vigie.register") / "data"))
+
+
+@dataclass
+class _Located:
+    """A validated item and where it was written, for cross-reference messages."""
+
+    item: Any
+    doc: Document
+    path: Path_
+
+    def problem(self, sub: Path_, field: str, message: str) -> Problem:
+        return Problem(self.doc.file, self.doc.line((*self.path, *sub)), field, message)
+
+
+class _Collector:
+    """Validates items section by section and keeps the problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def validate(
+        self, model: type[M], raw: Any, doc: Document, path: Path_, label: str, extra: dict[str, Any] | None = None
+    ) -> _Located | None:
+        if not isinstance(raw, dict):
+            self.problems.append(Problem(doc.file, doc.line(path), label, "doit être une table (clé: valeur)"))
+            return None
+        try:
+            item = model.model_validate({**raw, **(extra or {})})
+        except ValidationError as error:
+            for detail in error.errors():
+                sub = location(tuple(detail["loc"]))
+                field = ".".join([label, *(f"[{p}]" if isinstance(p, int) else p for p in sub)]).replace(".[", "[")
+                self.problems.append(Problem(doc.file, doc.line((*path, *sub)), field, french_message(dict(detail))))
+            return None
+        return _Located(item, doc, path)
+
+    def listing(self, raw: Any, doc: Document, path: Path_) -> list[Any]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.append(Problem(doc.file, doc.line(path), str(path[-1]), "doit être une liste"))
+            return []
+        return raw
+
+
+def _label(raw: Any, key: str, section: str, position: int) -> str:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return str(value) if isinstance(value, str) and value else f"{section}[{position}]"
+
+
+def _unique(
+    items: list[_Located], key: Callable[[Any], str], noun: str, collector: _Collector
+) -> dict[str, _Located]:
+    seen: dict[str, _Located] = {}
+    for located in items:
+        ident = key(located.item)
+        if ident in seen:
+            first = seen[ident]
+            collector.problems.append(
+                located.problem(
+                    ("id",) if noun != "organisation" else ("code",),
+                    ident,
+                    f"{noun} en double (déjà défini dans {first.doc.file}:{first.doc.line(first.path)})",
+                )
+            )
+        else:
+            seen[ident] = located
+    return seen
+
+
+def _read_directory(directory: Path, collector: _Collector) -> list[Document]:
+    if not directory.is_dir():
+        collector.problems.append(Problem(str(directory), None, "", "dossier du registre introuvable"))
+        return []
+    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    if not paths:
+        collector.problems.append(Problem(str(directory), None, "", "aucun fichier YAML dans ce dossier"))
+    docs = []
+    for path in paths:
+        doc = read_document(path, path.name, collector.problems)
+        if doc is None:
+            continue
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            collector.problems.append(Problem(doc.file, 1, "", "le fichier doit être une table de sections"))
+            continue
+        for key in doc.data:
+            if key not in SECTIONS:
+                collector.problems.append(
+                    Problem(doc.file, doc.line((key,)), str(key), f"section inconnue (attendu : {', '.join(SECTIONS)})")
+                )
+        docs.append(doc)
+    return docs
+
+
+def load_register(directory: Path | None = None) -> Register:
+    """Load and validate a register directory (the shipped one by default); raise RegisterError."""
+    directory = directory if directory is not None else shipped_register_dir()
+    collector = _Collector()
+    docs = _read_directory(directory, collector)
+
+    singletons: dict[str, list[_Located]] = {"controller": [], "supervisory_authority": []}
+    organisations: list[_Located] = []
+    recipients: list[_Located] = []
+    roles: list[_Located] = []
+    themes: list[_Located] = []
+    processings: list[_Located] = []
+
+    for doc in docs:
+        data = doc.data
+        model: type[BaseModel]
+        for section, model in (("controller", Controller), ("supervisory_authority", SupervisoryAuthority)):
+            if section in data:
+                found = collector.validate(model, data[section], doc, (section,), section)
+                if found:
+                    singletons[section].append(found)
+        for section, model, key, bucket in (
+            ("organisations", Organisation, "code", organisations),
+            ("recipients", Recipient, "id", recipients),
+            ("roles", Role, "id", roles),
+        ):
+            for position, raw in enumerate(collector.listing(data.get(section), doc, (section,))):
+                label = _label(raw, key, section, position)
+                found = collector.validate(model, raw, doc, (section, position), label)
+                if found:
+                    bucket.append(found)
+        _load_theme(doc, collector, themes, processings)
+
+    for section, found_list in singletons.items():
+        if not found_list:
+            collector.problems.append(Problem(str(directory), None, section, "section absente du registre"))
+        for extra in found_list[1:]:
+            collector.problems.append(extra.problem((), section, "section définie plusieurs fois"))
+    for section, bucket in (("organisations", organisations), ("processings", processings)):
+        if not bucket and not any(p.field.startswith(section) for p in collector.problems):
+            collector.problems.append(Problem(str(directory), None, section, "aucun élément dans le registre"))
+
+    by_code = _unique(organisations, lambda o: o.code, "organisation", collector)
+    by_recipient = _unique(recipients, lambda r: r.id, "destinataire", collector)
+    by_role = _unique(roles, lambda r: r.id, "rôle", collector)
+    by_theme = _unique(themes, lambda t: t.id.value, "thématique", collector)
+    by_processing = _unique(processings, lambda p: p.id, "traitement", collector)
+
+    _check_references(collector, singletons["controller"], by_code, by_recipient, by_role, by_processing)
+
+    if collector.problems:
+        raise RegisterError(collector.problems)
+    return Register(
+        controller=singletons["controller"][0].item,
+        supervisory_authority=singletons["supervisory_authority"][0].item,
+        organisations={code: found.item for code, found in by_code.items()},
+        recipients={ident: found.item for ident, found in by_recipient.items()},
+        roles={ident: found.item for ident, found in by_role.items()},
+        themes={Theme(ident): found.item for ident, found in by_theme.items()},
+        processings={ident: found.item for ident, found in by_processing.items()},
+    )
+
+
+def _load_theme(doc: Document, collector: _Collector, themes: list[_Located], processings: list[_Located]) -> None:
+    data = doc.data
+    if "processings" in data and "theme" not in data:
+        collector.problems.append(
+            Problem(doc.file, doc.line(("processings",)), "theme", "les traitements doivent suivre leur thématique")
+        )
+        return
+    if "theme" not in data:
+        return
+    theme = collector.validate(ThemeInfo, data["theme"], doc, ("theme",), "theme")
+    if theme is None:
+        return
+    themes.append(theme)
+    for position, raw in enumerate(collector.listing(data.get("processings"), doc, ("processings",))):
+        label = _label(raw, "id", "processings", position)
+        found = collector.validate(Processing, raw, doc, ("processings", position), label, {"theme": theme.item.id})
+        if found is None:
+            continue
+        processing: Processing = found.item
+        is_cookie_theme = processing.theme is Theme.COOKIES
+        if is_cookie_theme and processing.cookies is None:
+            collector.problems.append(found.problem((), f"{label}.cookies", "liste des cookies manquante"))
+        elif not is_cookie_theme and processing.cookies is not None:
+            collector.problems.append(
+                found.problem(("cookies",), f"{label}.cookies", "seule la thématique cookies décrit des cookies")
+            )
+        processings.append(found)
+
+
+def _check_references(
+    collector: _Collector,
+    controllers: list[_Located],
+    by_code: dict[str, _Located],
+    by_recipient: dict[str, _Located],
+    by_role: dict[str, _Located],
+    by_processing: dict[str, _Located],
+) -> None:
+    for located in controllers:
+        body = located.item.national_body
+        if body not in by_code:
+            collector.problems.append(
+                located.problem(("national_body",), "controller.national_body", f"organisation inconnue « {body} »")
+            )
+    for ident, located in by_processing.items():
+        for position, recipient in enumerate(located.item.recipients):
+            if recipient not in by_recipient:
+                collector.problems.append(
+                    located.problem(
+                        ("recipients", position),
+                        f"{ident}.recipients[{position}]",
+                        f"destinataire inconnu « {recipient} »",
+                    )
+                )
+    for ident, located in by_role.items():
+        for position, processing in enumerate(located.item.processings):
+            if processing not in by_processing:
+                collector.problems.append(
+                    located.problem(
+                        ("processings", position),
+                        f"{ident}.processings[{position}]",
+                        f"traitement inconnu « {processing} »",
+                    )
+                )

@@ -1,0 +1,51 @@
+"""The one configuration object: read from `VIGIE_*` variables, built by the entry points and passed in.
+
+Nothing reads the environment at import time; tests and commands build the `Settings` they need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vigie.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    """Where vigie keeps its data and keys, and how the service listens."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIE_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="dossier des données locales (base SQLite, clés)")
+    database_url: str | None = Field(
+        default=None, description="URL SQLAlchemy de la base ; par défaut SQLite dans data_dir"
+    )
+    key_file: Path | None = Field(default=None, description="fichier des clés maîtresses, hors de la base")
+    register_dir: Path | None = Field(default=None, description="dossier du registre ; par défaut celui livré")
+    demo: bool = Field(default=False, description="mode démonstration : crée clés et population au démarrage")
+    host: str = Field(default="127.0.0.1", description="adresse d'écoute du service web")
+    port: int = Field(default=8000, ge=1, le=65535, description="port d'écoute du service web")
+    timezone: str = Field(default="Europe/Paris", description="fuseau horaire de l'organisme")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vigie.db').as_posix()}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        """The master key file, defaulting to the data directory (outside the database)."""
+        return self.key_file if self.key_file is not None else self.data_dir / "master.key"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment plus explicit overrides; bad values get a French message."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise ConfigurationError(f"configuration invalide : {error}") from error

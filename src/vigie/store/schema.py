@@ -1,0 +1,98 @@
+"""The tables, written once with SQLAlchemy Core; migrations create them, services query them.
+
+Personal data never sits in clear here: identities and payloads are AES-GCM ciphertexts under per-subject
+keys, and the NIR or SIRET is only present as a keyed blind index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite only auto-assigns INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for ten-million-row tables.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("department", String(8)),
+    Column("city", Text),
+    Column("director", Text, nullable=False),
+    Column("dpo", Text, nullable=False),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("organisation_code", String(16), ForeignKey("organisations.code"), nullable=False),
+    Column("nir_index", LargeBinary(32)),
+    Column("siret_index", LargeBinary(32)),
+    Column("wrapped_key", LargeBinary),
+    Column("identity", LargeBinary),
+    Column("created_on", Date, nullable=False),
+    Column("rights_end_on", Date),
+    Column("death_on", Date),
+    Column("activity_end_on", Date),
+    Column("restricted", Boolean, nullable=False, default=False),
+    Column("shredded_on", Date),
+)
+Index("ix_subjects_nir_index", subjects.c.nir_index)
+Index("ix_subjects_siret_index", subjects.c.siret_index)
+Index("ix_subjects_organisation", subjects.c.organisation_code)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("subject_id", Id, ForeignKey("subjects.id"), nullable=False),
+    Column("processing_id", String(64), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("event", String(32)),
+    Column("event_on", Date),
+)
+Index("ix_records_subject", records.c.subject_id)
+Index("ix_records_processing", records.c.processing_id, records.c.category)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("organisation_code", String(16), ForeignKey("organisations.code"), nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("secrecy_attested_on", Date),
+)
+
+agent_roles = Table(
+    "agent_roles",
+    metadata,
+    Column("agent_id", String(32), ForeignKey("agents.id"), primary_key=True),
+    Column("role_id", String(64), primary_key=True),
+)
+
+settings_table = Table(
+    "vigie_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,96 @@
+"""Factories shared by the whole suite: the shipped register, keys, and databases on both engines.
+
+The PostgreSQL server is the one the test command (scripts/test.sh) found or started; its URL comes in
+`VIGIE_TEST_POSTGRES_URL`. A test that needs a database asks for `engine`, and runs once per engine.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from vigie.crypto import Keyring
+from vigie.register import Policy, Register, load_register
+from vigie.store import migrate, open_database
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("VIGIE_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+
+
+def _libpq(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def register() -> Register:
+    """The shipped register, loaded once."""
+    return load_register()
+
+
+@pytest.fixture(scope="session")
+def policy(register: Register) -> Policy:
+    """The shipped register, compiled."""
+    return Policy.compile(register)
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    """Fresh random keys for one test."""
+    return Keyring.generate()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database used as the template of each test's database."""
+    admin = postgres_admin_url()
+    name = f"vigie_tpl_{uuid.uuid4().hex[:10]}"
+    try:
+        connection = psycopg.connect(_libpq(admin), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL unreachable at {admin}: run the suite with scripts/test.sh ({error})")
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+        engine = open_database(url)
+        migrate(engine)
+        engine.dispose()
+        yield name
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database URL on each engine in turn."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'vigie.db'}"
+        engine = open_database(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+        return
+    template = request.getfixturevalue("postgres_template")
+    admin = postgres_admin_url()
+    name = f"vigie_t_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(_libpq(admin), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on an empty, migrated database (SQLite, then PostgreSQL)."""
+    engine = open_database(database_url)
+    yield engine
+    engine.dispose()
