@@ -13,6 +13,7 @@ from vigie.cli.app import app, out
 from vigie.register import load_register
 from vigie.register.export import ExportFormat, export
 from vigie.register.summary import summary
+from vigie.taxonomy import EVENT_LABELS, LEGAL_BASIS_LABELS
 
 register_app = typer.Typer(help="Le registre des traitements.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
@@ -42,16 +43,17 @@ def show(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json
         out.print_json(json.dumps(summary(register), ensure_ascii=False))
         return
     table = Table(title=f"Registre des traitements — {register.controller.name}")
-    for column in ("Traitement", "Thématique", "Base légale", "Personnes", "Conservation", "Opposition", "Mentions"):
+    for column in ("Identifiant", "Traitement", "Base légale", "Conservation", "Opposition", "Mentions"):
         table.add_column(column)
     for theme, processings in register.by_theme():
+        table.add_section()
+        table.add_row(f"[bold]{theme.title}[/]")
         for p in processings:
             table.add_row(
-                f"{p.title}\n[dim]{p.id}[/]",
-                theme.title,
-                p.legal_basis.value,
-                ", ".join(k.value for k in p.subjects),
-                "\n".join(f"{r.duration.french()} après {r.event.value}" for r in p.retention),
+                p.id,
+                p.title,
+                LEGAL_BASIS_LABELS[p.legal_basis],
+                "\n".join(f"{r.duration.french()} après : {EVENT_LABELS[r.event]}" for r in p.retention),
                 "oui" if p.objection_allowed else "non",
                 str(len(p.notices)),
             )

@@ -6,7 +6,6 @@ everything to fix; a register with any problem never loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -43,7 +42,8 @@ def shipped_register_dir() -> Path:
 class _Located:
     """A validated item and where it was written, for cross-reference messages."""
 
-    item: Any
+    item: Any  # None when the item failed validation; its raw fields still serve cross-checks
+    raw: dict[str, Any]
     doc: Document
     path: Path_
 
@@ -56,6 +56,8 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # A file that does not parse hides its content: references to it would be false alarms.
+        self.unreadable = False
 
     def validate(
         self, model: type[M], raw: Any, doc: Document, path: Path_, label: str, extra: dict[str, Any] | None = None
@@ -66,12 +68,18 @@ class _Collector:
         try:
             item = model.model_validate({**raw, **(extra or {})})
         except ValidationError as error:
-            for detail in error.errors():
-                sub = location(tuple(detail["loc"]))
+            details = error.errors()
+            for detail in details:
+                loc = tuple(detail["loc"])
+                if detail["type"] == "too_short" and any(
+                    len(d["loc"]) > len(loc) and tuple(d["loc"][: len(loc)]) == loc for d in details
+                ):
+                    continue  # pydantic counts the failed items as missing: the item errors say it better
+                sub = location(loc)
                 field = ".".join([label, *(f"[{p}]" if isinstance(p, int) else p for p in sub)]).replace(".[", "[")
                 self.problems.append(Problem(doc.file, doc.line((*path, *sub)), field, french_message(dict(detail))))
-            return None
-        return _Located(item, doc, path)
+            return _Located(None, raw, doc, path)
+        return _Located(item, raw, doc, path)
 
     def listing(self, raw: Any, doc: Document, path: Path_) -> list[Any]:
         if raw is None:
@@ -87,17 +95,17 @@ def _label(raw: Any, key: str, section: str, position: int) -> str:
     return str(value) if isinstance(value, str) and value else f"{section}[{position}]"
 
 
-def _unique(
-    items: list[_Located], key: Callable[[Any], str], noun: str, collector: _Collector
-) -> dict[str, _Located]:
+def _unique(items: list[_Located], key: str, noun: str, collector: _Collector) -> dict[str, _Located]:
     seen: dict[str, _Located] = {}
     for located in items:
-        ident = key(located.item)
+        ident = located.raw.get(key)
+        if not isinstance(ident, str):
+            continue
         if ident in seen:
             first = seen[ident]
             collector.problems.append(
                 located.problem(
-                    ("id",) if noun != "organisation" else ("code",),
+                    (key,),
                     ident,
                     f"{noun} en double (déjà défini dans {first.doc.file}:{first.doc.line(first.path)})",
                 )
@@ -118,6 +126,7 @@ def _read_directory(directory: Path, collector: _Collector) -> list[Document]:
     for path in paths:
         doc = read_document(path, path.name, collector.problems)
         if doc is None:
+            collector.unreadable = True
             continue
         if doc.data is None:
             continue
@@ -138,6 +147,8 @@ def load_register(directory: Path | None = None) -> Register:
     directory = directory if directory is not None else shipped_register_dir()
     collector = _Collector()
     docs = _read_directory(directory, collector)
+    if not docs:
+        raise RegisterError(collector.problems or [Problem(str(directory), None, "", "registre vide")])
 
     singletons: dict[str, list[_Located]] = {"controller": [], "supervisory_authority": []}
     organisations: list[_Located] = []
@@ -167,21 +178,22 @@ def load_register(directory: Path | None = None) -> Register:
         _load_theme(doc, collector, themes, processings)
 
     for section, found_list in singletons.items():
-        if not found_list:
+        if not found_list and not collector.unreadable:
             collector.problems.append(Problem(str(directory), None, section, "section absente du registre"))
         for extra in found_list[1:]:
             collector.problems.append(extra.problem((), section, "section définie plusieurs fois"))
     for section, bucket in (("organisations", organisations), ("processings", processings)):
-        if not bucket and not any(p.field.startswith(section) for p in collector.problems):
+        if not bucket and not collector.unreadable and not any(p.field.startswith(section) for p in collector.problems):
             collector.problems.append(Problem(str(directory), None, section, "aucun élément dans le registre"))
 
-    by_code = _unique(organisations, lambda o: o.code, "organisation", collector)
-    by_recipient = _unique(recipients, lambda r: r.id, "destinataire", collector)
-    by_role = _unique(roles, lambda r: r.id, "rôle", collector)
-    by_theme = _unique(themes, lambda t: t.id.value, "thématique", collector)
-    by_processing = _unique(processings, lambda p: p.id, "traitement", collector)
+    by_code = _unique(organisations, "code", "organisation", collector)
+    by_recipient = _unique(recipients, "id", "destinataire", collector)
+    by_role = _unique(roles, "id", "rôle", collector)
+    by_theme = _unique(themes, "id", "thématique", collector)
+    by_processing = _unique(processings, "id", "traitement", collector)
 
-    _check_references(collector, singletons["controller"], by_code, by_recipient, by_role, by_processing)
+    if not collector.unreadable:
+        _check_references(collector, singletons["controller"], by_code, by_recipient, by_role, by_processing)
 
     if collector.problems:
         raise RegisterError(collector.problems)
@@ -206,7 +218,7 @@ def _load_theme(doc: Document, collector: _Collector, themes: list[_Located], pr
     if "theme" not in data:
         return
     theme = collector.validate(ThemeInfo, data["theme"], doc, ("theme",), "theme")
-    if theme is None:
+    if theme is None or theme.item is None:
         return
     themes.append(theme)
     for position, raw in enumerate(collector.listing(data.get("processings"), doc, ("processings",))):
@@ -214,7 +226,10 @@ def _load_theme(doc: Document, collector: _Collector, themes: list[_Located], pr
         found = collector.validate(Processing, raw, doc, ("processings", position), label, {"theme": theme.item.id})
         if found is None:
             continue
-        processing: Processing = found.item
+        processings.append(found)
+        processing: Processing | None = found.item
+        if processing is None:
+            continue
         is_cookie_theme = processing.theme is Theme.COOKIES
         if is_cookie_theme and processing.cookies is None:
             collector.problems.append(found.problem((), f"{label}.cookies", "liste des cookies manquante"))
@@ -222,7 +237,11 @@ def _load_theme(doc: Document, collector: _Collector, themes: list[_Located], pr
             collector.problems.append(
                 found.problem(("cookies",), f"{label}.cookies", "seule la thématique cookies décrit des cookies")
             )
-        processings.append(found)
+
+
+def _strings(value: Any) -> list[str | None]:
+    """The string items of a raw list (others as None, already reported by validation)."""
+    return [item if isinstance(item, str) else None for item in value] if isinstance(value, list) else []
 
 
 def _check_references(
@@ -234,14 +253,14 @@ def _check_references(
     by_processing: dict[str, _Located],
 ) -> None:
     for located in controllers:
-        body = located.item.national_body
-        if body not in by_code:
+        body = located.raw.get("national_body")
+        if isinstance(body, str) and body not in by_code:
             collector.problems.append(
                 located.problem(("national_body",), "controller.national_body", f"organisation inconnue « {body} »")
             )
     for ident, located in by_processing.items():
-        for position, recipient in enumerate(located.item.recipients):
-            if recipient not in by_recipient:
+        for position, recipient in enumerate(_strings(located.raw.get("recipients"))):
+            if recipient is not None and recipient not in by_recipient:
                 collector.problems.append(
                     located.problem(
                         ("recipients", position),
@@ -250,8 +269,8 @@ def _check_references(
                     )
                 )
     for ident, located in by_role.items():
-        for position, processing in enumerate(located.item.processings):
-            if processing not in by_processing:
+        for position, processing in enumerate(_strings(located.raw.get("processings"))):
+            if processing is not None and processing not in by_processing:
                 collector.problems.append(
                     located.problem(
                         ("processings", position),
