@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
-import click
 import typer
+from typer import TyperException
 from rich.console import Console
 
+from vigie.cli.usage import french_usage
 from vigie.errors import RegisterError, VigieError
 
 app = typer.Typer(
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
 
@@ -43,12 +44,13 @@ def run(argv: list[str]) -> int:
     except VigieError as error:
         report_error(error)
         return EXIT_BAD_INPUT
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return int(done.exit_code)
-    except click.ClickException as error:
-        error.show()
+    except TyperException as error:  # usage errors: unknown option, bad value
+        message = french_usage(getattr(error, "format_message", lambda: str(error))())
+        err.print(f"[bold red]Erreur d'utilisation :[/] {message}\nAide : vigie --help", highlight=False)
         return EXIT_BAD_INPUT
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err.print("Interrompu.")
         return 130
     except Exception as error:  # a bug: say so plainly; the traceback only on request

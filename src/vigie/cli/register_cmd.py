@@ -42,12 +42,12 @@ def show(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json
     if as_json:
         out.print_json(json.dumps(summary(register), ensure_ascii=False))
         return
-    table = Table(title=f"Registre des traitements — {register.controller.name}")
-    for column in ("Identifiant", "Traitement", "Base légale", "Conservation", "Opposition", "Mentions"):
-        table.add_column(column)
+    out.print(f"[bold]Registre des traitements — {register.controller.name}[/]")
     for theme, processings in register.by_theme():
-        table.add_section()
-        table.add_row(f"[bold]{theme.title}[/]")
+        table = Table(title=theme.title, title_justify="left", expand=True)
+        table.add_column("Identifiant", no_wrap=True)
+        for column in ("Traitement", "Base légale", "Conservation", "Opposition", "Mentions"):
+            table.add_column(column, overflow="fold")
         for p in processings:
             table.add_row(
                 p.id,
@@ -57,7 +57,7 @@ def show(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json
                 "oui" if p.objection_allowed else "non",
                 str(len(p.notices)),
             )
-    out.print(table)
+        out.print(table)
 
 
 @register_app.command("export")

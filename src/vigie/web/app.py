@@ -1,0 +1,45 @@
+"""The FastAPI application: built from an `Environment`, never at import, so tests and `vigie serve` share it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from vigie import __version__
+from vigie.bootstrap import Environment
+from vigie.web import errors
+from vigie.web.policy_view import policy_page
+from vigie.web.routes import health, pages, register_api
+from vigie.web.templating import STATIC_DIR
+
+DESCRIPTION = """
+Service de protection des données personnelles de l'Assurance Maladie.
+
+Le **registre des traitements** décrit, pour chaque traitement, ses finalités, sa base légale, les données
+traitées par type de personne concernée, ses destinataires, ses durées de conservation et ses mentions
+d'information. Il est publié ici en lecture seule ; la politique de protection des données est rendue à
+partir de lui à l'adresse `/politique-de-confidentialite`.
+"""
+
+TAGS = [
+    {"name": "registre", "description": "Le registre des traitements, en lecture seule."},
+    {"name": "service", "description": "L'état du service, pour la supervision."},
+]
+
+
+def create_app(env: Environment) -> FastAPI:
+    """The web application over `env`; the policy page is prepared once, the register being immutable."""
+    app = FastAPI(
+        title="vigie — protection des données personnelles",
+        description=DESCRIPTION,
+        version=__version__,
+        openapi_tags=TAGS,
+    )
+    app.state.env = env
+    app.state.policy_page = policy_page(env.register)
+    errors.install(app)
+    app.include_router(pages.router)
+    app.include_router(register_api.router)
+    app.include_router(health.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

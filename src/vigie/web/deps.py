@@ -1,0 +1,24 @@
+"""How routes reach what the application was built with: dependencies, so no route builds anything itself."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from vigie.bootstrap import Environment
+from vigie.web.policy_view import PolicyPage
+
+
+def get_env(request: Request) -> Environment:
+    """The environment the application was created with."""
+    return cast(Environment, request.app.state.env)
+
+
+def get_policy_page(request: Request) -> PolicyPage:
+    """The privacy-policy view, built once from the register when the application was created."""
+    return cast(PolicyPage, request.app.state.policy_page)
+
+
+EnvDep = Annotated[Environment, Depends(get_env)]
+PolicyPageDep = Annotated[PolicyPage, Depends(get_policy_page)]

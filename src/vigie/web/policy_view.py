@@ -1,0 +1,200 @@
+"""The public privacy policy as a view: the register turned into French labels, ready for the templates.
+
+Built once per application (the register is immutable), so that rendering the page is only template work and
+every fact on the page (durations, recipients, addresses, notices) comes from the register, never from the
+templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from vigie.register.models import CookieConsent, CookieSet, Organisation, OrganisationKind, Processing, RetentionRule
+from vigie.register.register import Register
+from vigie.taxonomy import (
+    CATEGORY_LABELS,
+    EVENT_LABELS,
+    LEGAL_BASIS_LABELS,
+    RIGHT_LABELS,
+    SUBJECT_KIND_LABELS,
+    LegalBasis,
+    RightKind,
+)
+
+RIGHT_EXPLANATIONS: dict[RightKind, str] = {
+    RightKind.INFORMATION: "savoir si des données personnelles vous concernant sont traitées et à quel usage.",
+    RightKind.ACCESS: "obtenir la communication des données qui vous concernent.",
+    RightKind.RECTIFICATION: "faire corriger des données inexactes ou compléter des données incomplètes.",
+    RightKind.RESTRICTION: "dans certains cas, obtenir que l'organisme conserve vos données sans les utiliser.",
+    RightKind.ERASURE: "dans certains cas, obtenir l'effacement de vos données, notamment lorsque leur "
+    "traitement repose sur votre consentement.",
+    RightKind.OBJECTION: "sauf exception, il ne s'applique pas aux traitements nécessaires aux missions fixées "
+    "par la loi ou menés pour des motifs de santé publique ; une mention d'information vous le signale "
+    "lorsqu'il s'applique.",
+}
+
+COOKIE_CONSENT_LABELS: dict[CookieConsent, str] = {
+    CookieConsent.EXEMPT: "Dispensés de consentement : indispensables au fonctionnement du site, ils ne "
+    "peuvent pas être désactivés.",
+    CookieConsent.OPT_OUT: "Dispensés de consentement ; vous pouvez vous y opposer avec le bouton « Refuser » "
+    "de la gestion des cookies.",
+    CookieConsent.REQUIRED: "Déposés uniquement avec votre accord, donné ou retiré depuis la gestion des cookies.",
+}
+
+
+def french_date(value: dt.date) -> str:
+    """A date as French readers write it: dd/mm/yyyy."""
+    return f"{value:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Link:
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    label: str
+    period: str
+    starts_at: str
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    kind: str
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    title: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class CookieRow:
+    name: str
+    purpose: str
+    lifetime: str
+
+
+@dataclass(frozen=True)
+class CookieTable:
+    caption: str
+    consent: str
+    rows: list[CookieRow]
+
+
+@dataclass(frozen=True)
+class ProcessingView:
+    anchor: str
+    title: str
+    purposes: list[str]
+    legal_basis: str
+    subjects: list[SubjectView]
+    recipients: list[str]
+    retention: list[RetentionView]
+    objection_allowed: bool
+    notices: list[NoticeView]
+    cookies: CookieTable | None
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    anchor: str
+    title: str
+    summary: str
+    processings: list[ProcessingView]
+
+
+@dataclass(frozen=True)
+class RightView:
+    label: str
+    explanation: str
+    applies_to: list[Link]
+
+
+@dataclass(frozen=True)
+class PolicyPage:
+    """Everything the privacy-policy template shows."""
+
+    controller: str
+    national_body: Organisation
+    local_organisations: int
+    legal_bases: list[str]
+    themes: list[ThemeView]
+    rights: list[RightView]
+    authority_name: str
+    authority_address: list[str]
+
+
+def _anchor(processing: Processing) -> str:
+    return f"traitement-{processing.id}"
+
+
+def _retention(rule: RetentionRule) -> RetentionView:
+    period = rule.duration.french()
+    if rule.minimum is not None:
+        period = f"de {rule.minimum.french()} à {period}"
+    return RetentionView(rule.label, period, EVENT_LABELS[rule.event])
+
+
+def _cookies(processing: Processing, cookies: CookieSet) -> CookieTable:
+    rows = [CookieRow(c.name, c.purpose, c.lifetime.french()) for c in cookies.items]
+    return CookieTable(processing.title, COOKIE_CONSENT_LABELS[cookies.consent], rows)
+
+
+def _processing(register: Register, processing: Processing) -> ProcessingView:
+    return ProcessingView(
+        anchor=_anchor(processing),
+        title=processing.title,
+        purposes=list(processing.purposes),
+        legal_basis=LEGAL_BASIS_LABELS[processing.legal_basis],
+        subjects=[
+            SubjectView(SUBJECT_KIND_LABELS[kind], [CATEGORY_LABELS[c] for c in categories])
+            for kind, categories in processing.subjects.items()
+        ],
+        recipients=[register.recipients[r].name for r in processing.recipients],
+        retention=[_retention(rule) for rule in processing.retention],
+        objection_allowed=processing.objection_allowed,
+        notices=[NoticeView(n.title, french_date(n.date) if n.date else None) for n in processing.notices],
+        cookies=_cookies(processing, processing.cookies) if processing.cookies is not None else None,
+    )
+
+
+def _rights(register: Register) -> list[RightView]:
+    """Each right, with the processings where the register says it can succeed (objection, erasure)."""
+    processings = list(register.processings.values())
+    applies = {
+        RightKind.OBJECTION: [p for p in processings if p.objection_allowed],
+        RightKind.ERASURE: [p for p in processings if p.legal_basis is LegalBasis.CONSENT],
+    }
+    return [
+        RightView(label, RIGHT_EXPLANATIONS[kind], [Link(_anchor(p), p.title) for p in applies.get(kind, [])])
+        for kind, label in RIGHT_LABELS.items()
+    ]
+
+
+def policy_page(register: Register) -> PolicyPage:
+    """The privacy-policy view of a register."""
+    used_bases = {p.legal_basis for p in register.processings.values()}
+    return PolicyPage(
+        controller=register.controller.name,
+        national_body=register.national_body,
+        local_organisations=sum(o.kind is OrganisationKind.LOCAL for o in register.organisations.values()),
+        legal_bases=[label for basis, label in LEGAL_BASIS_LABELS.items() if basis in used_bases],
+        themes=[
+            ThemeView(f"theme-{info.id.value}", info.title, info.summary, [_processing(register, p) for p in ps])
+            for info, ps in register.by_theme()
+        ],
+        rights=_rights(register),
+        authority_name=register.supervisory_authority.name,
+        authority_address=list(register.supervisory_authority.address),
+    )
+
+
+def organisations(register: Register) -> list[Organisation]:
+    """The national body first, then the local funds in the register's order (by department)."""
+    return sorted(register.organisations.values(), key=lambda o: o.kind is not OrganisationKind.NATIONAL)

@@ -1,0 +1,1 @@
+"""The routers: thin layers that call the services and shape their answers."""

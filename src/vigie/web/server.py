@@ -1,0 +1,44 @@
+"""Running the application under uvicorn on a socket bound beforehand.
+
+Binding first lets `vigie serve` say « port déjà utilisé » in French before anything starts, print its URL
+only once the port is really held, and lets tests serve on a free port chosen by the system (port 0).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from fastapi import FastAPI
+
+from vigie.errors import ConfigurationError
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on `host:port`; a port in use or an unknown address is a ConfigurationError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ConfigurationError(
+            f"impossible d'écouter sur {host}:{port} : {error.strerror or error} "
+            "(port déjà utilisé ou adresse invalide ; choisissez-en d'autres avec --host et --port)"
+        ) from error
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """The address to type in a browser to reach the service listening on `sock`."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
+    """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`."""
+    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, proxy_headers=False, server_header=False))

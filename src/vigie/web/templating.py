@@ -1,0 +1,44 @@
+"""Server-side rendering: one Jinja2 environment, escaping everything, failing loudly on a missing variable.
+
+Pages get a strict Content-Security-Policy: they use no script and no external asset, so the browser may
+refuse anything else (an injected script, a third-party stylesheet).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from vigie import __version__
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.globals["version"] = __version__
+templates = Jinja2Templates(env=_environment)
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
+    """Render template `name` as an HTML page with the security headers."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PAGE_HEADERS)

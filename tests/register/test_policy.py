@@ -1,0 +1,72 @@
+"""The compiled policy answers the register's questions by look-up, and only what the register says."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigie.register import Policy, Register
+from vigie.taxonomy import Category, LegalBasis, SubjectKind
+
+
+def test_processing_may_use_only_the_categories_it_declares_for_the_kind(policy: Policy) -> None:
+    assert policy.may_use("social_support", SubjectKind.INSURED, Category.SOCIAL_SITUATION)
+    assert not policy.may_use("social_support", SubjectKind.INSURED, Category.FRAUD_CASE)
+    assert not policy.may_use("social_support", SubjectKind.EMPLOYER, Category.SOCIAL_SITUATION)
+    assert not policy.may_use("no_such_processing", SubjectKind.INSURED, Category.IDENTIFICATION)
+
+
+def test_compiled_uses_match_the_register_exactly(register: Register, policy: Policy) -> None:
+    expected = {
+        (p.id, kind, category)
+        for p in register.processings.values()
+        for kind, categories in p.subjects.items()
+        for category in categories
+    }
+    assert policy.uses == expected
+
+
+def test_witnesses_of_a_fraud_are_known_by_identification_only(policy: Policy) -> None:
+    assert policy.categories_of[("fraud_control", SubjectKind.WITNESS)] == frozenset({Category.IDENTIFICATION})
+
+
+def test_recipient_receives_only_processings_that_name_it(register: Register, policy: Policy) -> None:
+    for recipient in register.recipients:
+        expected = {p.id for p in register.processings.values() if recipient in p.recipients}
+        assert policy.processings_of_recipient(recipient) == expected
+    assert policy.processings_of_recipient("unknown") == frozenset()
+
+
+def test_nir_goes_only_to_recipients_allowed_to_use_it(register: Register, policy: Policy) -> None:
+    assert register.recipients["partenaires_accompagnement"].nir_allowed is False
+    assert policy.may_disclose("social_support", "partenaires_accompagnement", Category.SOCIAL_SITUATION)
+    assert not policy.may_disclose("social_support", "partenaires_accompagnement", Category.NIR)
+    assert policy.may_disclose("social_support", "organismes_protection_sociale", Category.NIR)
+
+
+def test_disclosure_to_a_recipient_the_processing_does_not_name_is_refused(policy: Policy) -> None:
+    assert not policy.may_disclose("social_support", "dgfip", Category.IDENTIFICATION)
+
+
+def test_retention_rules_come_from_the_register(register: Register, policy: Policy) -> None:
+    assert policy.retention_rules("fraud_control") == register.processings["fraud_control"].retention
+    assert len(policy.retention_rules("fraud_control")) == 3
+    assert policy.retention_rules("nothing") == ()
+
+
+def test_roles_map_to_processings_and_national_roles_are_explicit(policy: Policy) -> None:
+    assert policy.role_processings["fraud_investigator"] == frozenset({"fraud_control"})
+    assert "national_fraud_investigator" in policy.national_roles
+    assert "fraud_investigator" not in policy.national_roles
+
+
+def test_legal_basis_and_objection_are_compiled(policy: Policy) -> None:
+    assert policy.legal_basis["service_offers"] is LegalBasis.CONSENT
+    assert "service_offers" in policy.objection_allowed
+    assert "rights_benefits" not in policy.objection_allowed
+
+
+def test_policy_is_immutable(policy: Policy) -> None:
+    with pytest.raises((AttributeError, TypeError)):
+        policy.uses = frozenset()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        policy.retention["x"] = ()  # type: ignore[index]
