@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from vigie.register.models import CookieConsent, CookieSet, Organisation, OrganisationKind, Processing, RetentionRule
+from vigie.register.models import (
+    CookieConsent,
+    CookieSet,
+    Notice,
+    Organisation,
+    OrganisationKind,
+    Processing,
+    RetentionRule,
+)
 from vigie.register.register import Register
 from vigie.taxonomy import (
     CATEGORY_LABELS,
@@ -71,6 +79,7 @@ class SubjectView:
 class NoticeView:
     title: str
     date: str | None
+    iso_date: str | None
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,12 @@ def _retention(rule: RetentionRule) -> RetentionView:
     return RetentionView(rule.label, period, EVENT_LABELS[rule.event])
 
 
+def _notice(notice: Notice) -> NoticeView:
+    if notice.date is None:
+        return NoticeView(notice.title, None, None)
+    return NoticeView(notice.title, french_date(notice.date), notice.date.isoformat())
+
+
 def _cookies(processing: Processing, cookies: CookieSet) -> CookieTable:
     rows = [CookieRow(c.name, c.purpose, c.lifetime.french()) for c in cookies.items]
     return CookieTable(processing.title, COOKIE_CONSENT_LABELS[cookies.consent], rows)
@@ -159,7 +174,7 @@ def _processing(register: Register, processing: Processing) -> ProcessingView:
         recipients=[register.recipients[r].name for r in processing.recipients],
         retention=[_retention(rule) for rule in processing.retention],
         objection_allowed=processing.objection_allowed,
-        notices=[NoticeView(n.title, french_date(n.date) if n.date else None) for n in processing.notices],
+        notices=[_notice(n) for n in processing.notices],
         cookies=_cookies(processing, processing.cookies) if processing.cookies is not None else None,
     )
 

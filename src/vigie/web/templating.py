@@ -28,6 +28,12 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+
+def sentence(text: str) -> str:
+    """`text` with its first letter capitalised, the rest untouched (Jinja's `capitalize` lowers it)."""
+    return text[:1].upper() + text[1:]
+
+
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
@@ -36,6 +42,7 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 _environment.globals["version"] = __version__
+_environment.filters["sentence"] = sentence
 templates = Jinja2Templates(env=_environment)
 
 

@@ -1,0 +1,58 @@
+"""What a decision is made of: the agent, the subject's state, the action, and the decision itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from vigie.ids import AgentId, SubjectId
+from vigie.taxonomy import SubjectKind
+
+
+class Action(StrEnum):
+    """What an agent wants to do with personal data."""
+
+    READ = "read"
+    CHANGE = "change"
+    STORE = "store"
+    DISCLOSE = "disclose"
+    DESTROY = "destroy"
+    LEGAL_CLAIM = "legal_claim"
+
+
+# What stays possible on restricted data (GDPR art. 18(2)): keeping it, and the defence of legal claims.
+ALLOWED_WHEN_RESTRICTED: frozenset[Action] = frozenset({Action.STORE, Action.LEGAL_CLAIM, Action.DESTROY})
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A staff member: organisation, roles, and the date secrecy was attested (None: not attested)."""
+
+    id: AgentId
+    organisation: str
+    roles: frozenset[str]
+    secrecy_attested_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectState:
+    """What the decision needs to know of a subject; nothing identifying."""
+
+    id: SubjectId
+    kind: SubjectKind
+    organisation: str
+    restricted: bool = False
+    objections: frozenset[str] = frozenset()
+    consents: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An access decision and its reason, in French, as shown to agents and kept in the journal."""
+
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
