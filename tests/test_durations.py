@@ -11,8 +11,13 @@ from vigie.durations import Duration
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("P5Y", Duration(years=5)), ("P18M", Duration(months=18)), ("P1D", Duration(days=1)),
-     ("P2W", Duration(days=14)), ("P1Y6M3D", Duration(1, 6, 3))],
+    [
+        ("P5Y", Duration(years=5)),
+        ("P18M", Duration(months=18)),
+        ("P1D", Duration(days=1)),
+        ("P2W", Duration(days=14)),
+        ("P1Y6M3D", Duration(1, 6, 3)),
+    ],
 )
 def test_parse_accepts_iso_date_durations(text: str, expected: Duration) -> None:
     assert Duration.parse(text) == expected

@@ -127,9 +127,13 @@ def test_disclosure_only_to_a_recipient_the_processing_names(policy: Policy) -> 
 
 def test_nir_is_disclosed_only_to_recipients_allowed_to_use_it(policy: Policy) -> None:
     assert policy.may_use("social_support", SubjectKind.INSURED, Category.NIR)
-    refused = decide_disclosure(policy, SOCIAL_WORKER, INSURED_75, "social_support", ["nir"], "partenaires_accompagnement")
+    refused = decide_disclosure(
+        policy, SOCIAL_WORKER, INSURED_75, "social_support", ["nir"], "partenaires_accompagnement"
+    )
     assert not refused.allowed and "NIR" in refused.reason
-    allowed = decide_disclosure(policy, SOCIAL_WORKER, INSURED_75, "social_support", ["nir"], "organismes_protection_sociale")
+    allowed = decide_disclosure(
+        policy, SOCIAL_WORKER, INSURED_75, "social_support", ["nir"], "organismes_protection_sociale"
+    )
     assert allowed.allowed
 
 

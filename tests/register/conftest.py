@@ -80,4 +80,3 @@ def register_dir(tmp_path: Path) -> Path:
     (directory / "base.yaml").write_text(BASE, encoding="utf-8")
     (directory / "theme-rights.yaml").write_text(THEME, encoding="utf-8")
     return directory
-

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from datetime import date
+
+import pytest
 
 from vigie.durations import Duration
 from vigie.register import Register
@@ -56,9 +57,7 @@ def test_every_cookie_lives_at_most_thirteen_months(register: Register) -> None:
     cookies = [c for p in register.processings.values() if p.cookies for c in p.cookies.items]
     assert len(cookies) >= 12
     for cookie in cookies:
-        assert cookie.lifetime.after(date(2026, 1, 31)) <= thirteen_months.after(
-            date(2026, 1, 31)
-        ), cookie.name
+        assert cookie.lifetime.after(date(2026, 1, 31)) <= thirteen_months.after(date(2026, 1, 31)), cookie.name
 
 
 def test_register_covers_the_eight_themes_and_cookies(register: Register) -> None:

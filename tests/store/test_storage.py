@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, inspect, insert, select, text
+from sqlalchemy import Engine, func, insert, inspect, select, text
 
 from vigie.errors import StorageError
 from vigie.register import Register
@@ -42,16 +42,42 @@ def test_subject_records_and_agents_round_trip(engine: Engine, register: Registe
         sync_organisations(connection, register)
         connection.execute(
             insert(subjects),
-            [{"id": 1, "kind": "insured", "organisation_code": "CPAM-75", "created_on": date(2020, 1, 2),
-              "rights_end_on": date(2024, 6, 30), "restricted": False, "identity": b"\x00sealed"}],
+            [
+                {
+                    "id": 1,
+                    "kind": "insured",
+                    "organisation_code": "CPAM-75",
+                    "created_on": date(2020, 1, 2),
+                    "rights_end_on": date(2024, 6, 30),
+                    "restricted": False,
+                    "identity": b"\x00sealed",
+                }
+            ],
         )
         connection.execute(
             insert(records),
-            [{"id": 10, "subject_id": 1, "processing_id": "rights_benefits", "category": "health.care",
-              "payload": b"\x01sealed", "recorded_on": date(2021, 3, 4)}],
+            [
+                {
+                    "id": 10,
+                    "subject_id": 1,
+                    "processing_id": "rights_benefits",
+                    "category": "health.care",
+                    "payload": b"\x01sealed",
+                    "recorded_on": date(2021, 3, 4),
+                }
+            ],
         )
-        connection.execute(insert(agents), [{"id": "a1", "organisation_code": "CPAM-75", "display_name": "Agent 1",
-                                             "secrecy_attested_on": date(2026, 1, 5)}])
+        connection.execute(
+            insert(agents),
+            [
+                {
+                    "id": "a1",
+                    "organisation_code": "CPAM-75",
+                    "display_name": "Agent 1",
+                    "secrecy_attested_on": date(2026, 1, 5),
+                }
+            ],
+        )
         connection.execute(insert(agent_roles), [{"agent_id": "a1", "role_id": "rights_agent"}])
     with connect(engine) as connection:
         row = connection.execute(select(subjects.c.rights_end_on, subjects.c.identity)).one()
@@ -65,10 +91,31 @@ def test_a_failed_transaction_writes_nothing(engine: Engine, register: Register)
     with connect(engine) as connection:
         sync_organisations(connection, register)
     with pytest.raises(Exception), connect(engine) as connection:  # noqa: B017 - engine-specific integrity error
-        connection.execute(insert(subjects), [{"id": 5, "kind": "insured", "organisation_code": "CPAM-75",
-                                              "created_on": date(2020, 1, 1), "restricted": False}])
-        connection.execute(insert(records), [{"id": 1, "subject_id": 999, "processing_id": "x", "category": "nir",
-                                              "payload": b"", "recorded_on": date(2020, 1, 1)}])
+        connection.execute(
+            insert(subjects),
+            [
+                {
+                    "id": 5,
+                    "kind": "insured",
+                    "organisation_code": "CPAM-75",
+                    "created_on": date(2020, 1, 1),
+                    "restricted": False,
+                }
+            ],
+        )
+        connection.execute(
+            insert(records),
+            [
+                {
+                    "id": 1,
+                    "subject_id": 999,
+                    "processing_id": "x",
+                    "category": "nir",
+                    "payload": b"",
+                    "recorded_on": date(2020, 1, 1),
+                }
+            ],
+        )
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(subjects)) == 0
 

@@ -55,7 +55,8 @@ def decide(
             )
     if subject.restricted and action not in ALLOWED_WHEN_RESTRICTED:
         return Decision(
-            False, "données limitées à la demande de la personne : seules leur conservation et la défense "
+            False,
+            "données limitées à la demande de la personne : seules leur conservation et la défense "
             "de droits en justice sont permises",
         )
     if purpose in subject.objections and purpose in policy.objection_allowed:

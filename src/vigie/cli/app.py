@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import typer
-from typer import TyperException
 from rich.console import Console
+from typer import TyperException
 
 from vigie.cli.usage import french_usage
 from vigie.errors import RegisterError, VigieError
@@ -47,7 +47,8 @@ def run(argv: list[str]) -> int:
     except typer.Exit as done:
         return int(done.exit_code)
     except TyperException as error:  # usage errors: unknown option, bad value
-        message = french_usage(getattr(error, "format_message", lambda: str(error))())
+        formatter = getattr(error, "format_message", None)
+        message = french_usage(formatter() if callable(formatter) else str(error))
         err.print(f"[bold red]Erreur d'utilisation :[/] {message}\nAide : vigie --help", highlight=False)
         return EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):

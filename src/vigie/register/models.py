@@ -96,12 +96,16 @@ class Recipient(Frozen):
 
 
 class Role(Frozen):
-    """An agent role and the processings it serves; national roles cross organisation boundaries."""
+    """An agent role and the processings it serves; national roles cross organisation boundaries.
+
+    `audit` roles (the DPO) read the audit journal; a role serving no processing reads no personal data.
+    """
 
     id: str
     title: str
     national: bool = False
-    processings: tuple[str, ...] = Field(min_length=1)
+    audit: bool = False
+    processings: tuple[str, ...] = ()
 
     _id = field_validator("id")(_identifier)
 

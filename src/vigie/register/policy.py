@@ -30,6 +30,7 @@ class Policy:
     retention: Mapping[str, tuple[RetentionRule, ...]]
     role_processings: Mapping[str, frozenset[str]]
     national_roles: frozenset[str]
+    audit_roles: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
 
     @classmethod
@@ -55,6 +56,7 @@ class Policy:
                 {role.id: frozenset(role.processings) for role in register.roles.values()}
             ),
             national_roles=frozenset(role.id for role in register.roles.values() if role.national),
+            audit_roles=frozenset(role.id for role in register.roles.values() if role.audit),
             categories_of=MappingProxyType(categories_of),
         )
 

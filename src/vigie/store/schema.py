@@ -74,6 +74,23 @@ records = Table(
 Index("ix_records_subject", records.c.subject_id)
 Index("ix_records_processing", records.c.processing_id, records.c.category)
 
+objections = Table(
+    "objections",
+    metadata,
+    Column("subject_id", Id, ForeignKey("subjects.id"), primary_key=True),
+    Column("processing_id", String(64), primary_key=True),
+    Column("recorded_on", Date, nullable=False),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("subject_id", Id, ForeignKey("subjects.id"), primary_key=True),
+    Column("processing_id", String(64), primary_key=True),
+    Column("given_on", Date, nullable=False),
+    Column("withdrawn_on", Date),
+)
+
 agents = Table(
     "agents",
     metadata,

@@ -37,9 +37,9 @@ RIGHT_EXPLANATIONS: dict[RightKind, str] = {
     RightKind.RESTRICTION: "dans certains cas, obtenir que l'organisme conserve vos données sans les utiliser.",
     RightKind.ERASURE: "dans certains cas, obtenir l'effacement de vos données, notamment lorsque leur "
     "traitement repose sur votre consentement.",
-    RightKind.OBJECTION: "sauf exception, il ne s'applique pas aux traitements nécessaires aux missions fixées "
-    "par la loi ou menés pour des motifs de santé publique ; une mention d'information vous le signale "
-    "lorsqu'il s'applique.",
+    RightKind.OBJECTION: "sauf exception, vous ne pouvez pas vous opposer à l'utilisation de vos données pour "
+    "les missions fixées par la loi ou pour des motifs de santé publique ; une mention d'information vous "
+    "signale les cas où vous disposez de ce droit.",
 }
 
 COOKIE_CONSENT_LABELS: dict[CookieConsent, str] = {
@@ -181,7 +181,7 @@ def _processing(register: Register, processing: Processing) -> ProcessingView:
 
 def _rights(register: Register) -> list[RightView]:
     """Each right, with the processings where the register says it can succeed (objection, erasure)."""
-    processings = list(register.processings.values())
+    processings = [p for _, in_theme in register.by_theme() for p in in_theme]
     applies = {
         RightKind.OBJECTION: [p for p in processings if p.objection_allowed],
         RightKind.ERASURE: [p for p in processings if p.legal_basis is LegalBasis.CONSENT],

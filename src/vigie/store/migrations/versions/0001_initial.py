@@ -1,4 +1,4 @@
-"""Initial schema: organisations, subjects, records, agents and their roles, metadata."""
+"""Initial schema: organisations, subjects, records, objections, consents, agents and their roles, metadata."""
 
 from __future__ import annotations
 
@@ -55,6 +55,19 @@ def upgrade() -> None:
     op.create_index("ix_records_subject", "records", ["subject_id"])
     op.create_index("ix_records_processing", "records", ["processing_id", "category"])
     op.create_table(
+        "objections",
+        sa.Column("subject_id", _ID, sa.ForeignKey("subjects.id"), primary_key=True),
+        sa.Column("processing_id", sa.String(64), primary_key=True),
+        sa.Column("recorded_on", sa.Date, nullable=False),
+    )
+    op.create_table(
+        "consents",
+        sa.Column("subject_id", _ID, sa.ForeignKey("subjects.id"), primary_key=True),
+        sa.Column("processing_id", sa.String(64), primary_key=True),
+        sa.Column("given_on", sa.Date, nullable=False),
+        sa.Column("withdrawn_on", sa.Date),
+    )
+    op.create_table(
         "agents",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("organisation_code", sa.String(16), sa.ForeignKey("organisations.code"), nullable=False),
@@ -74,5 +87,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("vigie_meta", "agent_roles", "agents", "records", "subjects", "organisations"):
+    tables = ("vigie_meta", "agent_roles", "agents", "consents", "objections", "records", "subjects", "organisations")
+    for table in tables:
         op.drop_table(table)

@@ -1,0 +1,89 @@
+"""Agents: staff bound by professional secrecy, their organisation and the roles that say what they serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, insert, select
+
+from vigie.access.model import Agent
+from vigie.errors import InvalidInput
+from vigie.ids import AgentId
+from vigie.register import Register
+from vigie.store.schema import agent_roles, agents
+
+
+def load_agent(connection: Connection, agent_id: str) -> Agent | None:
+    """The agent with its roles, or None when there is no such agent."""
+    row = connection.execute(
+        select(agents.c.organisation_code, agents.c.secrecy_attested_on).where(agents.c.id == agent_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    roles = frozenset(connection.scalars(select(agent_roles.c.role_id).where(agent_roles.c.agent_id == agent_id)))
+    return Agent(AgentId(agent_id), row.organisation_code, roles, row.secrecy_attested_on)
+
+
+@dataclass(frozen=True)
+class NewAgent:
+    id: str
+    organisation: str
+    display_name: str
+    roles: tuple[str, ...]
+    secrecy_attested_on: date | None
+
+
+def add_agents(connection: Connection, register: Register, new: list[NewAgent]) -> None:
+    """Create agents, refusing an unknown organisation or role (nothing is written then)."""
+    for agent in new:
+        if agent.organisation not in register.organisations:
+            raise InvalidInput("organisme", agent.organisation, "organisme inconnu du registre")
+        for role in agent.roles:
+            if role not in register.roles:
+                raise InvalidInput("rôle", role, "rôle inconnu du registre")
+    if not new:
+        return
+    connection.execute(
+        insert(agents),
+        [
+            {
+                "id": a.id,
+                "organisation_code": a.organisation,
+                "display_name": a.display_name,
+                "secrecy_attested_on": a.secrecy_attested_on,
+            }
+            for a in new
+        ],
+    )
+    connection.execute(insert(agent_roles), [{"agent_id": a.id, "role_id": r} for a in new for r in a.roles])
+
+
+def demo_agents(attested_on: date) -> list[NewAgent]:
+    """The demo staff: one agent per local role at the CPAM de Paris, national roles at the Cnam, and one
+    agent who has not attested secrecy (to show the refusal)."""
+    local = [
+        "rights_agent",
+        "medical_officer",
+        "prevention_agent",
+        "social_worker",
+        "professional_relations_agent",
+        "occupational_risk_agent",
+        "fraud_investigator",
+        "dpo",
+    ]
+    national = ["national_fraud_investigator", "crisis_agent", "statistician", "web_team"]
+    staff = [
+        NewAgent(f"paris-{role}", "CPAM-75", f"Agent ({role}), CPAM de Paris", (role,), attested_on) for role in local
+    ]
+    staff += [NewAgent(f"cnam-{role}", "CNAM", f"Agent ({role}), Cnam", (role,), attested_on) for role in national]
+    staff.append(NewAgent("paris-unattested", "CPAM-75", "Agent sans attestation", ("rights_agent",), None))
+    return staff
+
+
+def ensure_demo_agents(connection: Connection, register: Register, attested_on: date) -> int:
+    """Create the demo staff that does not exist yet; returns how many were created."""
+    existing = set(connection.scalars(select(agents.c.id)))
+    missing = [agent for agent in demo_agents(attested_on) if agent.id not in existing]
+    add_agents(connection, register, missing)
+    return len(missing)
