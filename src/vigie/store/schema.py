@@ -113,3 +113,58 @@ settings_table = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# The audit journal (vigie.audit): entries name subjects by keyed pseudonym and agents by id, never in clear.
+# `at` and `categories` are stored in their canonical text so that verification re-hashes exactly what is kept.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=False),
+    Column("at", String(27), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("agent_id", String(32)),
+    Column("subject_ref", String(32)),
+    Column("purpose", Text),
+    Column("categories", Text, nullable=False),
+    Column("allowed", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recipient", Text),
+    Column("source", Text),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+)
+Index("ix_audit_entries_subject", audit_entries.c.subject_ref)
+
+# One row (id 1): the last entry's seq and hash, signed; writers lock it so that the chain never forks.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+    Column("signature", LargeBinary(64)),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("tree_size", BigInteger, nullable=False, unique=True),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("chain_hash", LargeBinary(32), nullable=False),
+    Column("frontier", LargeBinary, nullable=False),
+    Column("signed_at", String(27), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
+# One row (id 1) once entries have been purged: where the remaining chain and Merkle tree start, signed.
+audit_anchor = Table(
+    "audit_anchor",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+    Column("frontier", LargeBinary, nullable=False),
+    Column("signed_at", String(27), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)

@@ -41,4 +41,5 @@ def url_of(sock: socket.socket) -> str:
 
 def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
     """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`."""
-    return uvicorn.Server(uvicorn.Config(app, log_level=log_level, proxy_headers=False, server_header=False))
+    config = uvicorn.Config(app, log_level=log_level, ws="none", proxy_headers=False, server_header=False)
+    return uvicorn.Server(config)

@@ -1,0 +1,148 @@
+"""The vault keeps identities and records encrypted, finds people by blind index, and shreds keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, select, update
+from stdnum.fr import nir as stdnum_nir
+
+from vigie import vault
+from vigie.crypto import DecryptionError, Keyring
+from vigie.errors import InvalidIdentifier, NotFound
+from vigie.register import Register
+from vigie.store import connect
+from vigie.store.reference import sync_organisations
+from vigie.store.schema import records, subjects
+from vigie.taxonomy import SubjectKind
+
+NIR = "1850578006084" + stdnum_nir.calc_check_digits("1850578006084")
+
+
+@pytest.fixture
+def stored(engine: Engine, register: Register, keyring: Keyring) -> tuple[int, int]:
+    with connect(engine) as connection:
+        sync_organisations(connection, register)
+        subject = vault.add_subject(
+            connection,
+            keyring,
+            kind=SubjectKind.INSURED,
+            organisation="CPAM-75",
+            identity={"last_name": "Martinez", "first_name": "Lucie"},
+            created_on=date(2020, 1, 1),
+            nir=NIR,
+        )
+        record = vault.add_record(
+            connection,
+            keyring,
+            subject,
+            processing="rights_benefits",
+            category="health.care",
+            payload={"acte": "HBQK002", "montant": 23.5},
+            recorded_on=date(2024, 5, 2),
+        )
+    return subject, record
+
+
+def test_identity_and_records_decrypt_for_their_subject(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    subject, _ = stored
+    with connect(engine) as connection:
+        assert vault.read_identity(connection, keyring, subject)["last_name"] == "Martinez"
+        (record,) = vault.read_records(connection, keyring, subject, "rights_benefits", ("health.care",))
+    assert record.payload == {"acte": "HBQK002", "montant": 23.5}
+
+
+def test_nothing_is_stored_in_clear(engine: Engine, stored: tuple[int, int]) -> None:
+    with connect(engine) as connection:
+        row = connection.execute(select(subjects.c.identity, subjects.c.nir_index)).one()
+        payload = connection.scalar(select(records.c.payload))
+    for blob in (bytes(row.identity), bytes(payload), bytes(row.nir_index)):
+        for secret in (b"Martinez", NIR.encode(), b"HBQK002"):
+            assert secret not in blob
+
+
+def test_subject_is_found_by_nir_through_its_blind_index(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    subject, _ = stored
+    with connect(engine) as connection:
+        assert vault.find_by_nir(connection, keyring, NIR) == subject
+        other = "2850578006084" + stdnum_nir.calc_check_digits("2850578006084")
+        assert vault.find_by_nir(connection, keyring, other) is None
+        with pytest.raises(InvalidIdentifier):
+            vault.find_by_nir(connection, keyring, "123")
+
+
+def test_record_ciphertext_copied_to_another_row_does_not_open(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    subject, record = stored
+    with connect(engine) as connection:
+        second = vault.add_record(
+            connection,
+            keyring,
+            subject,
+            processing="rights_benefits",
+            category="health.care",
+            payload={"acte": "autre"},
+            recorded_on=date(2024, 6, 1),
+        )
+        first_payload = connection.scalar(select(records.c.payload).where(records.c.id == record))
+        connection.execute(update(records).where(records.c.id == second).values(payload=first_payload))
+    with connect(engine) as connection, pytest.raises(DecryptionError):
+        vault.read_records(connection, keyring, subject, "rights_benefits", ("health.care",))
+
+
+def test_shredding_makes_every_copy_unreadable(engine: Engine, keyring: Keyring, stored: tuple[int, int]) -> None:
+    subject, _ = stored
+    with connect(engine) as connection:
+        backup = connection.scalar(select(records.c.payload))  # a copy taken before, as in a backup
+        vault.shred(connection, subject, date(2026, 11, 28))
+    with connect(engine) as connection:
+        with pytest.raises(DecryptionError, match="détruite"):
+            vault.read_records(connection, keyring, subject, "rights_benefits", ("health.care",))
+        assert vault.find_by_nir(connection, keyring, NIR) is None
+        assert connection.scalar(select(subjects.c.wrapped_key)) is None
+    assert backup is not None  # the backup still exists, but no key opens it any more
+
+
+def test_subject_state_reflects_restriction_objections_and_consents_in_force(
+    engine: Engine, stored: tuple[int, int]
+) -> None:
+    from vigie.store.schema import consents, objections
+
+    subject, _ = stored
+    with connect(engine) as connection:
+        connection.execute(update(subjects).values(restricted=True))
+        connection.execute(
+            objections.insert().values(subject_id=subject, processing_id="service_offers", recorded_on=date(2025, 1, 1))
+        )
+        connection.execute(
+            consents.insert(),
+            [
+                {
+                    "subject_id": subject,
+                    "processing_id": "service_offers",
+                    "given_on": date(2024, 1, 1),
+                    "withdrawn_on": None,
+                },
+                {
+                    "subject_id": subject,
+                    "processing_id": "studies_evaluations",
+                    "given_on": date(2024, 1, 1),
+                    "withdrawn_on": date(2025, 1, 1),
+                },
+            ],
+        )
+        state = vault.subject_state(connection, subject, date(2026, 1, 1))
+    assert state.restricted
+    assert state.objections == {"service_offers"}
+    assert state.consents == {"service_offers"}  # the withdrawn consent is no longer in force
+
+
+def test_unknown_subject_is_not_found(engine: Engine) -> None:
+    with connect(engine) as connection, pytest.raises(NotFound):
+        vault.subject_state(connection, 404, date(2026, 1, 1))
