@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Connection, insert, select
 
 from vigie.access.model import Agent
-from vigie.errors import InvalidInput
+from vigie.durations import Duration
+from vigie.errors import InvalidInput, NotFound
 from vigie.ids import AgentId
 from vigie.register import Register
-from vigie.store.schema import agent_roles, agents
+from vigie.store.schema import agent_roles, agent_tokens, agents
 
 
 def load_agent(connection: Connection, agent_id: str) -> Agent | None:
@@ -23,6 +26,20 @@ def load_agent(connection: Connection, agent_id: str) -> Agent | None:
         return None
     roles = frozenset(connection.scalars(select(agent_roles.c.role_id).where(agent_roles.c.agent_id == agent_id)))
     return Agent(AgentId(agent_id), row.organisation_code, roles, row.secrecy_attested_on)
+
+
+def list_agents(connection: Connection) -> list[Agent]:
+    """Every agent with its roles, by id."""
+    roles: dict[str, set[str]] = {}
+    for agent_id, role in connection.execute(select(agent_roles.c.agent_id, agent_roles.c.role_id)):
+        roles.setdefault(agent_id, set()).add(role)
+    rows = connection.execute(
+        select(agents.c.id, agents.c.organisation_code, agents.c.secrecy_attested_on).order_by(agents.c.id)
+    )
+    return [
+        Agent(AgentId(row.id), row.organisation_code, frozenset(roles.get(row.id, ())), row.secrecy_attested_on)
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,36 @@ def add_agents(connection: Connection, register: Register, new: list[NewAgent]) 
         ],
     )
     connection.execute(insert(agent_roles), [{"agent_id": a.id, "role_id": r} for a in new for r in a.roles])
+
+
+TOKEN_LIFETIME = Duration(days=30)
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def issue_token(connection: Connection, agent_id: str, today: date) -> str:
+    """A new API token for an agent, valid 30 days; only its hash is stored."""
+    if load_agent(connection, agent_id) is None:
+        raise NotFound("agent", agent_id)
+    token = secrets.token_urlsafe(32)
+    connection.execute(
+        insert(agent_tokens).values(
+            token_hash=_token_hash(token), agent_id=agent_id, expires_on=TOKEN_LIFETIME.after(today)
+        )
+    )
+    return token
+
+
+def agent_for_token(connection: Connection, token: str, today: date) -> Agent | None:
+    """The agent a token belongs to, if the token exists and has not expired."""
+    agent_id = connection.scalar(
+        select(agent_tokens.c.agent_id).where(
+            agent_tokens.c.token_hash == _token_hash(token), agent_tokens.c.expires_on >= today
+        )
+    )
+    return load_agent(connection, agent_id) if agent_id is not None else None
 
 
 def demo_agents(attested_on: date) -> list[NewAgent]:

@@ -7,9 +7,11 @@ schema migrated, organisations in step with the register) are made once, the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine
 
+from vigie.agents import ensure_demo_agents
 from vigie.crypto import Keyring, ensure_key_file, load_key_file
 from vigie.register import Policy, Register, load_register
 from vigie.settings import Settings
@@ -41,4 +43,6 @@ def prepare(settings: Settings, *, create_keys: bool = False) -> Environment:
     migrate(engine)
     with connect(engine) as connection:
         sync_organisations(connection, register)
+        if settings.demo:
+            ensure_demo_agents(connection, register, attested_on=date.today())
     return Environment(settings, register, Policy.compile(register), engine, keyring)

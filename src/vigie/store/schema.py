@@ -107,6 +107,14 @@ agent_roles = Table(
     Column("role_id", String(64), primary_key=True),
 )
 
+agent_tokens = Table(
+    "agent_tokens",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("agent_id", String(32), ForeignKey("agents.id"), nullable=False),
+    Column("expires_on", Date, nullable=False),
+)
+
 settings_table = Table(
     "vigie_meta",
     metadata,

@@ -80,6 +80,12 @@ def upgrade() -> None:
         sa.Column("role_id", sa.String(64), primary_key=True),
     )
     op.create_table(
+        "agent_tokens",
+        sa.Column("token_hash", sa.LargeBinary(32), primary_key=True),
+        sa.Column("agent_id", sa.String(32), sa.ForeignKey("agents.id"), nullable=False),
+        sa.Column("expires_on", sa.Date, nullable=False),
+    )
+    op.create_table(
         "vigie_meta",
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
@@ -87,6 +93,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    tables = ("vigie_meta", "agent_roles", "agents", "consents", "objections", "records", "subjects", "organisations")
+    tables = ("vigie_meta", "agent_tokens", "agent_roles", "agents", "consents", "objections", "records", "subjects", "organisations")
     for table in tables:
         op.drop_table(table)

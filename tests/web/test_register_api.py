@@ -1,0 +1,104 @@
+"""`/api/register`: the register, read-only, in the shape of the JSON export, documented by OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from vigie import __version__
+from vigie.register import Register
+from vigie.register.models import Processing
+
+
+def expected_processing(processing: Processing) -> dict[str, Any]:
+    """What the API must say of one processing, written from the register's models."""
+    return {
+        "id": processing.id,
+        "title": processing.title,
+        "theme": processing.theme.value,
+        "purposes": list(processing.purposes),
+        "legal_basis": processing.legal_basis.value,
+        "subjects": {kind.value: [c.value for c in cats] for kind, cats in processing.subjects.items()},
+        "recipients": list(processing.recipients),
+        "retention": [
+            {
+                "event": rule.event.value,
+                "duration": rule.duration.iso(),
+                "minimum": rule.minimum.iso() if rule.minimum else None,
+                "label": rule.label,
+            }
+            for rule in processing.retention
+        ],
+        "objection_allowed": processing.objection_allowed,
+        "pseudonymised_statistics": processing.pseudonymised_statistics,
+        "notices": [{"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices],
+        "cookies": processing.cookies.model_dump(mode="json") if processing.cookies else None,
+    }
+
+
+def test_each_processing_is_served_with_its_legal_basis_subjects_recipients_retention_and_notices(
+    client: TestClient, register: Register
+) -> None:
+    for processing in register.processings.values():
+        response = client.get(f"/api/register/{processing.id}")
+
+        assert response.status_code == 200, processing.id
+        assert response.json() == expected_processing(processing)
+
+
+def test_a_retention_range_keeps_its_minimum(client: TestClient) -> None:
+    rules = client.get("/api/register/prevention_campaigns").json()["retention"]
+
+    assert rules[0]["event"] == "prevention_action"
+    assert (rules[0]["minimum"], rules[0]["duration"]) == ("P3Y", "P5Y")
+
+
+def test_the_whole_register_lists_every_processing_and_organisation_in_order(
+    client: TestClient, register: Register
+) -> None:
+    body = client.get("/api/register").json()
+
+    assert body["controller"] == register.controller.model_dump(mode="json")
+    assert body["supervisory_authority"]["address"] == list(register.supervisory_authority.address)
+    assert [o["code"] for o in body["organisations"]] == list(register.organisations)
+    assert [r["id"] for r in body["recipients"]] == list(register.recipients)
+    assert [t["id"] for t in body["themes"]] == [t.value for t in register.themes]
+    assert body["processings"] == [expected_processing(p) for p in register.processings.values()]
+
+
+def test_an_unknown_processing_is_a_404_explained_in_french(client: TestClient) -> None:
+    response = client.get("/api/register/inexistant")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "traitement inconnu : « inexistant »"}
+
+
+def test_an_unknown_address_is_answered_in_french_as_json_or_as_a_page(client: TestClient) -> None:
+    as_json = client.get("/nulle-part")
+    as_page = client.get("/nulle-part", headers={"accept": "text/html"})
+
+    assert as_json.status_code == as_page.status_code == 404
+    assert as_json.json() == {"detail": "page ou ressource introuvable"}
+    assert as_page.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr">' in as_page.text
+    assert "Page ou ressource introuvable" in as_page.text
+
+
+def test_openapi_documents_the_paths_their_models_and_the_french_errors(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+
+    assert schema["info"]["version"] == __version__
+    assert {"/health", "/api/register", "/api/register/{processing_id}"} <= set(schema["paths"])
+    one = schema["paths"]["/api/register/{processing_id}"]["get"]
+    assert one["tags"] == ["registre"]
+    assert one["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ProcessingOut")
+    assert one["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    whole = schema["paths"]["/api/register"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert whole["schema"]["$ref"].endswith("/RegisterOut")
+    processing = schema["components"]["schemas"]["ProcessingOut"]["properties"]
+    assert {"id", "theme", "legal_basis", "subjects", "recipients", "retention", "objection_allowed", "notices"} <= set(
+        processing
+    )
+    assert "/politique-de-confidentialite" not in schema["paths"]
+    assert client.get("/docs").status_code == 200
