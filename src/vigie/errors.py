@@ -6,6 +6,7 @@
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
     │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
     ├── NotFound                    a named thing does not exist (what, key)
+    ├── AccessRefused               the gate said no (reason, journal entry)
     └── StorageError                the database cannot be reached or migrated
 
 Errors carry their fields so that callers can render them in French without parsing messages.
@@ -69,6 +70,15 @@ class NotFound(VigieError):
         self.what = what
         self.key = key
         super().__init__(f"{what} introuvable : « {key} »")
+
+
+class AccessRefused(VigieError):
+    """The gate refused a use of personal data; the refusal is already in the journal."""
+
+    def __init__(self, reason: str, entry: int) -> None:
+        self.reason = reason
+        self.entry = entry
+        super().__init__(f"accès refusé : {reason} (entrée {entry} du journal)")
 
 
 class StorageError(VigieError):

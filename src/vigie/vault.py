@@ -45,6 +45,22 @@ class RecordView:
     payload: dict[str, Any]
 
 
+# Which fields of the sealed identity belong to which category; everything else identifies the person.
+_IDENTITY_CATEGORIES: dict[str, str] = {
+    "nir": "nir",
+    "siret": "siret",
+    "adresse": "contact",
+    "telephone": "contact",
+    "courriel": "contact",
+}
+
+
+def identity_fields(identity: dict[str, Any], categories: tuple[str, ...]) -> dict[str, Any]:
+    """The part of an identity that the requested categories cover (minimisation of what is shown)."""
+    wanted = set(categories)
+    return {k: v for k, v in identity.items() if _IDENTITY_CATEGORIES.get(k, "identification") in wanted}
+
+
 def subject_state(connection: Connection, subject_id: int, today: date) -> SubjectState:
     """The state a decision needs: kind, organisation, restriction, objections, consents in force."""
     row = connection.execute(

@@ -21,9 +21,7 @@ def test_health_reports_a_reachable_database_and_the_register_counts(client: Tes
     assert response.json() == {"status": "ok", "database": "ok", "register": summary(register)}
 
 
-def test_health_is_503_degraded_when_the_database_cannot_be_reached(
-    environment: Environment, tmp_path: Path
-) -> None:
+def test_health_is_503_degraded_when_the_database_cannot_be_reached(environment: Environment, tmp_path: Path) -> None:
     unreachable = create_engine(f"sqlite:///{tmp_path / 'no-such-directory' / 'vigie.db'}")
     broken = dataclasses.replace(environment, engine=unreachable)
 

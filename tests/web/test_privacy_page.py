@@ -10,10 +10,11 @@ from starlette.testclient import TestClient
 
 from vigie.bootstrap import Environment
 from vigie.register import Register
-from vigie.taxonomy import LEGAL_BASIS_LABELS, RIGHT_LABELS
+from vigie.taxonomy import LEGAL_BASIS_LABELS, RIGHT_LABELS, LegalBasis
 from vigie.web import create_app
 
 POLICY = "/politique-de-confidentialite"
+INLINE = {"a", "strong", "em", "time", "span", "abbr", "code"}
 
 
 class PageReader(HTMLParser):
@@ -28,6 +29,8 @@ class PageReader(HTMLParser):
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in INLINE:
+            self.chunks.append(" ")
         values = {name: value or "" for name, value in attrs}
         if "id" in values:
             self.ids.add(values["id"])
@@ -37,12 +40,16 @@ class PageReader(HTMLParser):
                 if values[name].startswith("#"):
                     self.fragments.append(values[name][1:])
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in INLINE:
+            self.chunks.append(" ")
+
     def handle_data(self, data: str) -> None:
         self.chunks.append(data)
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.chunks).split())
+        return " ".join("".join(self.chunks).split())
 
 
 def read(client: TestClient, path: str = POLICY) -> PageReader:
@@ -109,14 +116,19 @@ def test_rights_dpo_and_the_supervisory_authority_address_are_given(client: Test
     assert f"{authority.name} {' '.join(authority.address)}" in text
 
 
-def test_the_objection_right_links_to_exactly_the_processings_that_allow_it(
+def test_objection_and_erasure_link_to_exactly_the_processings_where_they_can_succeed(
     client: TestClient, register: Register
 ) -> None:
     html = client.get(POLICY).text
-    objection = html[html.index("Droit d&#39;opposition</strong>") :].split("</li>", 1)[0]
+    in_order = [p for _, ps in register.by_theme() for p in ps]
 
-    linked = re.findall(r'href="#traitement-([a-z0-9_]+)"', objection)
-    assert linked == [p.id for _, ps in register.by_theme() for p in ps if p.objection_allowed]
+    def linked_from(label: str) -> list[str]:
+        item = html[html.index(f"{label}</strong>") :].split("</li>", 1)[0]
+        return re.findall(r'href="#traitement-([a-z0-9_]+)"', item)
+
+    assert linked_from("Droit d&#39;opposition") == [p.id for p in in_order if p.objection_allowed]
+    assert linked_from("Droit à l&#39;effacement") == [p.id for p in in_order if p.legal_basis is LegalBasis.CONSENT]
+    assert linked_from("Droit d&#39;accès") == []
 
 
 def test_the_table_of_contents_links_to_existing_sections(client: TestClient, register: Register) -> None:
@@ -154,10 +166,11 @@ def test_register_text_is_escaped_and_changes_to_the_register_show_on_the_page(e
     with TestClient(create_app(dataclasses.replace(environment, register=edited))) as client:
         html = client.get(POLICY).text
 
+    text = PageReader(html).text
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Accompagnement" in html
-    assert "Durée « modifiée » pour le test" in html
-    assert original.retention[0].label[1:] not in html
+    assert "Durée « modifiée » pour le test" in text
+    assert original.retention[0].label[1:] not in text
 
 
 def test_the_organisations_page_lists_every_director_and_dpo(client: TestClient, register: Register) -> None:

@@ -94,6 +94,29 @@ def over(leaves: Sequence[bytes]) -> Subtree:
     return lambda start, end: root(leaves[start:end])
 
 
+def prefixed(prefix: CompactRange, leaves: Sequence[bytes]) -> Subtree:
+    """The `subtree` callback for a tree whose first `prefix.size` leaves are gone, known only by their frontier.
+
+    Every node a proof needs inside the gone prefix is one of the frontier's subtrees (nodes straddling the cut
+    are rebuilt from their children), so proofs for leaves at or after the cut still work after a purge.
+    """
+    cut = prefix.size
+    blocks = prefix.blocks()
+
+    def subtree(start: int, end: int) -> bytes:
+        if start >= cut:
+            return root(leaves[start - cut : end - cut])
+        known = blocks.get((start, end))
+        if known is not None:
+            return known
+        if end - start == 1:
+            raise IndexError(f"leaf {start} was purged")
+        k = split_point(end - start)
+        return node_hash(subtree(start, start + k), subtree(start + k, end))
+
+    return subtree
+
+
 def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
     """PATH(m, D[n]) of RFC 9162 section 2.1.3.1: the sibling hashes from the leaf up to the root."""
     if not 0 <= index < size:
@@ -166,9 +189,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
     return sn == 0 and result == expected_root
 
 
-def verify_consistency(
-    old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes
-) -> bool:
+def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> bool:
     """RFC 9162 section 2.1.4.2: is the `new_size` tree an append-only extension of the `old_size` one?"""
     if not 0 <= old_size <= new_size:
         return False

@@ -40,7 +40,7 @@ def run(argv: list[str]) -> int:
 
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="vigie", standalone_mode=False)
+        result = command.main(args=argv, prog_name="vigie", standalone_mode=False)
     except VigieError as error:
         report_error(error)
         return EXIT_BAD_INPUT
@@ -59,4 +59,4 @@ def run(argv: list[str]) -> int:
             raise
         err.print(f"[bold red]Erreur interne :[/] {type(error).__name__}. Relancez avec VIGIE_DEBUG=1 pour le détail.")
         return 1
-    return 0
+    return result if isinstance(result, int) else 0

@@ -16,6 +16,11 @@ from vigie.web.server import bind, make_server, url_of
 DEFAULT_DEMO_SUBJECTS = 10_000
 
 
+def _french_int(value: int) -> str:
+    """10000 → « 10 000 », with the narrow no-break space of French typography."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def seed_if_empty(env: Environment, subjects: int) -> None:
     """Demo mode: give an empty database its synthetic population, once."""
     from vigie.demo.seed import has_population, seed_demo
@@ -23,8 +28,13 @@ def seed_if_empty(env: Environment, subjects: int) -> None:
     if has_population(env.engine):
         out.print("Population de démonstration déjà présente : elle est conservée.")
         return
-    out.print(f"Création de la population de démonstration ({subjects} personnes)…")
-    seed_demo(env, subjects, seed=0)
+    out.print(f"Création de la population de démonstration ({_french_int(subjects)} personnes)…")
+    report = seed_demo(env, subjects, seed=0)
+    seconds = f"{report.seconds:.1f}".replace(".", ",")
+    out.print(
+        f"Population créée : {_french_int(report.subjects)} personnes, "
+        f"{_french_int(report.records)} enregistrements en {seconds} s."
+    )
 
 
 def run_server(env: Environment, sock: socket.socket) -> None:
@@ -40,7 +50,7 @@ def serve(
         bool | None, typer.Option("--demo/--no-demo", help="mode démonstration : clés et population créées")
     ] = None,
     subjects: Annotated[
-        int, typer.Option(min=0, help="taille de la population de démonstration")
+        int, typer.Option(min=1, help="taille de la population de démonstration")
     ] = DEFAULT_DEMO_SUBJECTS,
 ) -> None:
     """Lance le service web : politique de confidentialité et API du registre."""

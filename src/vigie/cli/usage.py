@@ -11,10 +11,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Missing option '(.+?)'\.?"), r"option obligatoire manquante : \1"),
     (re.compile(r"Option '(.+?)' requires an argument\.?"), r"l'option \1 attend une valeur"),
     (re.compile(r"Got unexpected extra arguments? \((.+?)\)"), r"argument en trop : \1"),
-    (re.compile(r"Invalid value for (.+?): (?:Value error, )?'(.+?)' is not one of (.+?)\.$"),
-     r"valeur « \2 » invalide pour \1 (valeurs admises : \3)"),
-    (re.compile(r"Invalid value for (.+?): (?:Value error, )?'(.+?)' is not a valid integer.*"),
-     r"valeur « \2 » invalide pour \1 : nombre entier attendu"),
+    (
+        re.compile(r"Invalid value for (.+?): (?:Value error, )?'(.+?)' is not one of (.+?)\.$"),
+        r"valeur « \2 » invalide pour \1 (valeurs admises : \3)",
+    ),
+    (
+        re.compile(r"Invalid value for (.+?): (?:Value error, )?'(.+?)' is not a valid integer.*"),
+        r"valeur « \2 » invalide pour \1 : nombre entier attendu",
+    ),
     (re.compile(r"Invalid value for (.+?): (.+)"), r"valeur invalide pour \1 : \2"),
 )
 

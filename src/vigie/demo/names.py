@@ -31,13 +31,13 @@ FEMALE_FIRST_NAMES: tuple[str, ...] = _split(
 
 MALE_FIRST_NAMES: tuple[str, ...] = _split(
     """
-    Marie, Nathalie, Isabelle, Sylvie, Catherine, Françoise, Martine, Christine, Monique, Valérie, Sandrine,
-    Stéphanie, Céline, Véronique, Nicole, Chantal, Sophie, Julie, Aurélie, Camille, Léa, Emma, Chloé, Manon,
-    Inès, Jade, Louise, Alice, Lina, Anne, Jacqueline, Hélène, Laurence, Patricia, Brigitte, Émilie, Caroline,
-    Élodie, Audrey, Laura, Sarah, Pauline, Mathilde, Marion, Claire, Lucie, Océane, Anaïs, Juliette, Clara, Zoé,
-    Ambre, Rose, Anna, Mia, Agathe, Charlotte, Margaux, Eva, Jeanne, Madeleine, Simone, Denise, Suzanne, Yvette,
-    Colette, Josiane, Danielle, Odile, Geneviève, Corinne, Karine, Virginie, Delphine, Agnès, Florence, Pascale,
-    Annie, Éliane, Mireille, Amandine, Justine, Fatima, Yasmine, Nadia, Samia, Aïcha
+    Jean, Pierre, Michel, Philippe, Alain, Nicolas, Christophe, Patrick, Daniel, Bernard, Éric, Laurent,
+    Frédéric, Stéphane, David, Sébastien, Julien, Thomas, Olivier, Jacques, Gabriel, Léo, Raphaël, Louis,
+    Arthur, Lucas, Jules, Hugo, Adam, Maël, Paul, Nathan, Théo, Noah, Ethan, Tom, Antoine, Alexandre, Maxime,
+    Romain, Guillaume, Vincent, François, Henri, André, René, Claude, Gérard, Roger, Robert, Marcel, Georges,
+    Yves, Serge, Dominique, Thierry, Pascal, Didier, Bruno, Gilles, Franck, Cédric, Jérôme, Mathieu, Benjamin,
+    Kevin, Anthony, Quentin, Clément, Baptiste, Valentin, Mathis, Enzo, Sacha, Victor, Martin, Axel, Timéo,
+    Mohamed, Karim, Mehdi, Rachid, Youssef, Yanis, Rayan, Loïc, Gaël, Yann, Erwan
     """
 )
 

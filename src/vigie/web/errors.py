@@ -71,7 +71,7 @@ async def _vigie_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.exception("erreur interne lors de %s %s", request.method, request.url.path)
+    # Starlette re-raises the error after this answer, so the server logs its traceback once.
     return error_response(request, 500, FRENCH_STATUS[500])
 
 

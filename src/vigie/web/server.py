@@ -6,12 +6,19 @@ only once the port is really held, and lets tests serve on a free port chosen by
 
 from __future__ import annotations
 
+import errno
 import socket
 
 import uvicorn
 from fastapi import FastAPI
 
 from vigie.errors import ConfigurationError
+
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "port déjà utilisé",
+    errno.EACCES: "permission refusée (les ports inférieurs à 1024 sont réservés)",
+    errno.EADDRNOTAVAIL: "adresse absente de cette machine",
+}
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -23,9 +30,10 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
+        reason = _BIND_ERRORS.get(error.errno or 0, "adresse inconnue ou invalide")
         raise ConfigurationError(
-            f"impossible d'écouter sur {host}:{port} : {error.strerror or error} "
-            "(port déjà utilisé ou adresse invalide ; choisissez-en d'autres avec --host et --port)"
+            f"impossible d'écouter sur {host}:{port} : {reason} ; "
+            "choisissez une autre adresse ou un autre port avec --host et --port"
         ) from error
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -40,6 +48,6 @@ def url_of(sock: socket.socket) -> str:
 
 
 def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
-    """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`."""
+    """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`. No websocket route: none loaded."""
     config = uvicorn.Config(app, log_level=log_level, ws="none", proxy_headers=False, server_header=False)
     return uvicorn.Server(config)

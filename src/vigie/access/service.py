@@ -1,0 +1,210 @@
+"""The gate as a service: load agent and subject, decide, journal durably, and only then open the vault.
+
+Every call leaves exactly one journal entry, allowed or refused, including for an unknown agent, subject,
+purpose or category; no personal data leaves before its entry is committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection
+
+from vigie import vault
+from vigie.access.decide import decide, decide_disclosure
+from vigie.access.model import Action, Agent, Decision, SubjectState
+from vigie.agents import load_agent
+from vigie.audit import AuditAction, AuditEvent, subject_pseudonym
+from vigie.bootstrap import Environment
+from vigie.errors import AccessRefused, NotFound
+from vigie.store import connect
+from vigie.taxonomy import SubjectKind
+
+_AUDIT_ACTIONS = {
+    Action.READ: AuditAction.READ,
+    Action.CHANGE: AuditAction.CHANGE,
+    Action.STORE: AuditAction.CHANGE,
+    Action.DISCLOSE: AuditAction.DISCLOSE,
+    Action.DESTROY: AuditAction.DESTROY,
+    Action.LEGAL_CLAIM: AuditAction.READ,
+}
+AGENT_ID_LIMIT = 32
+
+
+class JournalLike(Protocol):
+    def append(self, event: AuditEvent) -> int: ...
+
+
+@dataclass(frozen=True)
+class SubjectView:
+    """What an allowed read returns: only the requested categories."""
+
+    subject_id: int
+    kind: SubjectKind
+    organisation: str
+    identity: dict[str, Any]
+    records: list[vault.RecordView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A decision with the journal entry that records it."""
+
+    decision: Decision
+    entry: int
+    categories: tuple[str, ...]
+
+
+class Gate:
+    """The one gate through which every use of personal data passes."""
+
+    def __init__(self, env: Environment, journal: JournalLike) -> None:
+        self.env = env
+        self.journal = journal
+
+    def _parties(
+        self, connection: Connection, agent_id: str, subject_id: int | str, today: date
+    ) -> tuple[Agent | None, SubjectState | None, str | None]:
+        agent = load_agent(connection, agent_id[:AGENT_ID_LIMIT]) if len(agent_id) <= AGENT_ID_LIMIT else None
+        if agent is None:
+            return None, None, f"agent inconnu : « {agent_id} »"
+        try:
+            state = vault.subject_state(connection, int(subject_id), today)
+        except (ValueError, NotFound):
+            return agent, None, f"personne inconnue : « {subject_id} »"
+        return agent, state, None
+
+    def _journal(
+        self,
+        action: Action,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...],
+        decision: Decision,
+        recipient: str | None,
+        source: str | None,
+        audit_action: AuditAction | None = None,
+    ) -> int:
+        try:
+            subject_ref = subject_pseudonym(self.env.keyring, int(subject_id))
+        except ValueError:
+            subject_ref = None
+        event = AuditEvent(
+            action=audit_action or _AUDIT_ACTIONS[action],
+            allowed=decision.allowed,
+            reason=decision.reason,
+            at=datetime.now(UTC),
+            agent_id=agent_id[:AGENT_ID_LIMIT],
+            subject_ref=subject_ref,
+            purpose=purpose,
+            categories=categories,
+            recipient=recipient,
+            source=source,
+        )
+        return self.journal.append(event)
+
+    def check(
+        self,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...],
+        today: date,
+        *,
+        action: Action = Action.READ,
+        recipient: str | None = None,
+        source: str | None = None,
+        audit_action: AuditAction = AuditAction.DECIDE,
+    ) -> Outcome:
+        """Decide and journal (the entry is durable on return); nothing is read from the vault.
+
+        `categories=None` asks for every category the processing uses for the subject's kind.
+        """
+        with connect(self.env.engine) as connection:
+            agent, state, problem = self._parties(connection, agent_id, subject_id, today)
+        if categories is None:
+            uses = self.env.policy.categories_of.get((purpose, state.kind), ()) if state is not None else ()
+            categories = tuple(sorted(c.value for c in uses))
+        if problem is not None or agent is None or state is None:
+            decision = Decision(False, problem or "demande incomplète")
+        elif recipient is not None:
+            decision = decide_disclosure(self.env.policy, agent, state, purpose, categories, recipient)
+        else:
+            decision = decide(self.env.policy, agent, state, purpose, categories, action)
+        entry = self._journal(
+            action, agent_id, subject_id, purpose, categories, decision, recipient, source, audit_action
+        )
+        return Outcome(decision, entry, categories)
+
+    def _allowed(self, outcome: Outcome) -> None:
+        if not outcome.decision.allowed:
+            raise AccessRefused(outcome.decision.reason, outcome.entry)
+
+    def read(
+        self,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...],
+        today: date,
+        *,
+        source: str | None = None,
+        recipient: str | None = None,
+    ) -> SubjectView:
+        """An audited, decrypted read of the requested categories (a disclosure when `recipient` is given)."""
+        action = Action.DISCLOSE if recipient is not None else Action.READ
+        outcome = self.check(
+            agent_id,
+            subject_id,
+            purpose,
+            categories,
+            today,
+            action=action,
+            recipient=recipient,
+            source=source,
+            audit_action=_AUDIT_ACTIONS[action],
+        )
+        self._allowed(outcome)
+        sid, granted = int(subject_id), outcome.categories
+        with connect(self.env.engine) as connection:
+            state = vault.subject_state(connection, sid, today)
+            identity = vault.identity_fields(vault.read_identity(connection, self.env.keyring, sid), granted)
+            records = vault.read_records(connection, self.env.keyring, sid, purpose, granted)
+        return SubjectView(sid, state.kind, state.organisation, identity, records)
+
+    def change(
+        self,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        category: str,
+        payload: dict[str, Any],
+        today: date,
+        *,
+        source: str | None = None,
+    ) -> int:
+        """Store a new record for the subject, if the gate allows it; returns the record id."""
+        outcome = self.check(
+            agent_id,
+            subject_id,
+            purpose,
+            (category,),
+            today,
+            action=Action.CHANGE,
+            source=source,
+            audit_action=AuditAction.CHANGE,
+        )
+        self._allowed(outcome)
+        with connect(self.env.engine) as connection:
+            return vault.add_record(
+                connection,
+                self.env.keyring,
+                int(subject_id),
+                processing=purpose,
+                category=category,
+                payload=payload,
+                recorded_on=today,
+            )

@@ -1,0 +1,44 @@
+"""The audit journal: every access and connection, hash-chained, group-committed, with signed checkpoints.
+
+events       AuditEvent, AuditAction, subject_pseudonym, the canonical encoding
+journal      Journal (group commit by one writer thread), Receipt
+merkle       RFC 9162 tree hashes, inclusion and consistency proofs (pure)
+checkpoints  signed checkpoints
+verify       verification of everything stored, with a French report
+proofs       inclusion / consistency proofs against checkpoints
+purge        purge_before, keeping what remains verifiable
+reads        tail (journaled reads)
+testing      RecordingJournal, for other modules' tests
+"""
+
+from vigie.audit.chain import AuditProblem, Entry
+from vigie.audit.checkpoints import Checkpoint, checkpoint
+from vigie.audit.errors import JournalError, TamperedJournal
+from vigie.audit.events import AuditAction, AuditEvent, subject_pseudonym
+from vigie.audit.journal import Journal, Receipt
+from vigie.audit.proofs import InclusionProof, consistency, prove
+from vigie.audit.purge import purge_before
+from vigie.audit.reads import tail
+from vigie.audit.verify import VerifyReport, check, verify
+
+__all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "AuditProblem",
+    "Checkpoint",
+    "Entry",
+    "InclusionProof",
+    "Journal",
+    "JournalError",
+    "Receipt",
+    "TamperedJournal",
+    "VerifyReport",
+    "check",
+    "checkpoint",
+    "consistency",
+    "prove",
+    "purge_before",
+    "subject_pseudonym",
+    "tail",
+    "verify",
+]

@@ -1,0 +1,149 @@
+"""What the journal records, and the one canonical encoding that its hashes are computed over.
+
+An event names the subject by a keyed pseudonym and the agent by id: the journal holds no personal data in
+clear. The canonical encoding is JSON with sorted keys, no spaces, ASCII only and timestamps written
+`YYYY-MM-DDTHH:MM:SS.ffffffZ`; it is built from text columns stored exactly as encoded, so that verification
+re-hashes the same bytes on SQLite and PostgreSQL. The encoder is hand-rolled for speed and checked in the
+tests against `json.dumps(sort_keys=True, separators=(",", ":"))`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from vigie.crypto import Keyring, blind_index
+from vigie.errors import InvalidInput
+
+GENESIS_HASH = bytes(32)
+FORMAT_VERSION = 1
+AGENT_ID_MAX = 32
+
+_escape = json.encoder.encode_basestring_ascii
+_PSEUDONYM = re.compile(r"[0-9a-f]{32}").fullmatch
+_CATEGORIES: dict[tuple[str, ...], str] = {}
+
+
+class AuditAction(StrEnum):
+    """What happened: a use of personal data, a connection, or a read of the journal itself."""
+
+    DECIDE = "decide"
+    READ = "read"
+    DISCLOSE = "disclose"
+    CHANGE = "change"
+    DESTROY = "destroy"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    AUDIT_READ = "audit_read"
+
+
+CONNECTION_ACTIONS = frozenset({AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOGOUT})
+
+
+def subject_pseudonym(keyring: Keyring, subject_id: int) -> str:
+    """The keyed pseudonym that stands for a subject in the journal: stable, but meaningless without the key."""
+    return blind_index(keyring, "subject", str(subject_id)).hex()[:32]
+
+
+def timestamp_text(at: datetime) -> str:
+    """The canonical UTC timestamp, always with microseconds, so that text order is time order."""
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")[:26] + "Z"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Inverse of `timestamp_text`."""
+    return datetime.fromisoformat(text.removesuffix("Z")).replace(tzinfo=UTC)
+
+
+def categories_text(categories: tuple[str, ...]) -> str:
+    """The canonical JSON array of the categories, as stored in its column (memoised: few distinct sets)."""
+    text = _CATEGORIES.get(categories)
+    if text is None:
+        text = "[" + ",".join(map(_escape, categories)) + "]"
+        if len(_CATEGORIES) < 4096:
+            _CATEGORIES[categories] = text
+    return text
+
+
+def _bad_text(field: str, value: object) -> InvalidInput:
+    return InvalidInput(field, repr(value)[:80], "texte attendu, sans caractère nul")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEvent:
+    """One traced use of personal data or connection; refused at construction when malformed, so that a bad
+    event never reaches (and fails) a whole group commit."""
+
+    action: AuditAction
+    allowed: bool
+    reason: str
+    at: datetime
+    agent_id: str | None = None
+    subject_ref: str | None = None
+    purpose: str | None = None
+    categories: tuple[str, ...] = ()
+    recipient: str | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        # Written for speed (it runs once per traced access): cheap identity checks first, slow paths rarely.
+        if self.action.__class__ is not AuditAction:
+            try:
+                object.__setattr__(self, "action", AuditAction(self.action))
+            except ValueError as error:
+                raise InvalidInput("action", str(self.action), "action d'audit inconnue") from error
+        at = self.at
+        if at.tzinfo is not UTC:
+            if at.tzinfo is None or at.utcoffset() is None:
+                raise InvalidInput("at", at.isoformat(), "date sans fuseau horaire : précisez-le (UTC)")
+            object.__setattr__(self, "at", at.astimezone(UTC))
+        ref = self.subject_ref
+        if ref is not None and (ref.__class__ is not str or not _PSEUDONYM(ref)):
+            raise InvalidInput("subject_ref", "…", "pseudonyme attendu (subject_pseudonym), jamais un nom ou un NIR")
+        if self.categories.__class__ is not tuple:
+            object.__setattr__(self, "categories", tuple(self.categories))
+        agent = self.agent_id
+        if agent is not None and (agent.__class__ is not str or "\x00" in agent or len(agent) > AGENT_ID_MAX):
+            raise InvalidInput("agent_id", repr(agent)[:80], f"texte d'au plus {AGENT_ID_MAX} caractères attendu")
+        if self.reason.__class__ is not str:
+            raise _bad_text("reason", self.reason)
+        for value in (self.reason, self.purpose, self.recipient, self.source, *self.categories):
+            if value is not None and (value.__class__ is not str or "\x00" in value):
+                raise _bad_text("texte", value)
+
+
+def encode(
+    seq: int,
+    at: str,
+    action: str,
+    agent_id: str | None,
+    subject_ref: str | None,
+    purpose: str | None,
+    categories: str,
+    allowed: bool,
+    reason: str,
+    recipient: str | None,
+    source: str | None,
+) -> bytes:
+    """The canonical bytes of one entry; `at` and `categories` are already in their canonical text."""
+    e = _escape
+    return (
+        f'{{"action":{e(action)},"agent_id":{"null" if agent_id is None else e(agent_id)},'
+        f'"allowed":{"true" if allowed else "false"},"at":"{at}","categories":{categories},'
+        f'"purpose":{"null" if purpose is None else e(purpose)},"reason":{e(reason)},'
+        f'"recipient":{"null" if recipient is None else e(recipient)},"seq":{seq},'
+        f'"source":{"null" if source is None else e(source)},'
+        f'"subject_ref":{"null" if subject_ref is None else e(subject_ref)},"v":{FORMAT_VERSION}}}'
+    ).encode("ascii")
+
+
+def chain_hash(prev_hash: bytes, canonical: bytes) -> bytes:
+    """entry_hash = SHA-256(prev_hash || canonical entry)."""
+    return hashlib.sha256(prev_hash + canonical).digest()

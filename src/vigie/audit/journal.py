@@ -1,0 +1,257 @@
+"""The journal writer: group commit, so that every access is traced durably without a commit per entry.
+
+Callers `submit` events and get a `Receipt`; one writer thread takes them in groups (at most `max_group`
+entries, or whatever arrived within `max_delay` of the group's first one), chains them, inserts the group in
+one transaction, signs the new head and commits; only then are the receipts resolved. Nothing is released
+before its entry is committed.
+
+Writers never fork the chain: each group starts by locking the head row (`UPDATE … RETURNING`: a row lock on
+PostgreSQL, the database write lock on SQLite) and chains from what it reads there. That one primary-key
+statement also keeps another process (a CLI command beside the service) from being overwritten; the last head
+is kept in memory as `Journal.head`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from collections import deque
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from time import monotonic
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from vigie.audit.errors import JournalError
+from vigie.audit.events import AuditAction, AuditEvent, categories_text, encode, timestamp_text
+from vigie.audit.queries import WriterSql
+from vigie.audit.signing import head_text
+from vigie.crypto import Keyring
+from vigie.errors import InvalidInput
+
+MAX_GROUP = 100
+MAX_DELAY = 0.010
+AUDIT_CATEGORIES = ("connection_logs",)
+
+
+class _Group:
+    __slots__ = ("done", "error", "events", "first_seq", "opened")
+
+    def __init__(self, events: list[AuditEvent]) -> None:
+        self.events = events
+        self.opened = monotonic()
+        self.done = threading.Event()
+        self.first_seq = 0
+        self.error: BaseException | None = None
+
+
+class Receipt:
+    """The promise of a seq: `wait` returns it once the entry is committed, or raises JournalError."""
+
+    __slots__ = ("_group", "_index")
+
+    def __init__(self, group: _Group, index: int) -> None:
+        self._group = group
+        self._index = index
+
+    def done(self) -> bool:
+        return self._group.done.is_set()
+
+    def wait(self, timeout: float | None = None) -> int:
+        group = self._group
+        if not group.done.wait(timeout):
+            raise JournalError(f"entrée d'audit non confirmée après {timeout} s")
+        if group.error is not None:
+            raise JournalError(f"entrée d'audit non enregistrée : {group.error}") from group.error
+        return group.first_seq + self._index
+
+
+def _check(event: object) -> AuditEvent:
+    if not isinstance(event, AuditEvent):
+        raise InvalidInput("événement", type(event).__name__, "AuditEvent attendu")
+    return event
+
+
+class Journal:
+    """Appends to the audit journal through one writer thread; use it as a context manager or `close()` it."""
+
+    def __init__(
+        self, engine: Engine, keyring: Keyring, *, max_group: int = MAX_GROUP, max_delay: float = MAX_DELAY
+    ) -> None:
+        self.engine = engine
+        self.keyring = keyring
+        self.head: tuple[int, bytes] | None = None
+        self._signer = keyring.signing_key()
+        self._sql = WriterSql(engine.dialect.name)
+        self._max_group = max_group
+        self._max_delay = max_delay
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._open: _Group | None = None
+        self._ready: deque[_Group] = deque()
+        self._closing = False
+        self._connection: Connection | None = None
+        self._thread = threading.Thread(target=self._run, name="vigie-audit-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, event: AuditEvent) -> Receipt:
+        """Queue one event without waiting; the receipt gives its seq once committed."""
+        _check(event)
+        with self._lock:
+            if self._closing:
+                raise JournalError("journal d'audit fermé : entrée refusée")
+            group = self._open
+            if group is None:
+                group = self._open = _Group([])
+                self._wake.notify()
+            events = group.events
+            events.append(event)
+            index = len(events) - 1
+            if index + 1 >= self._max_group:
+                self._ready.append(group)
+                self._open = None
+                self._wake.notify()
+        return Receipt(group, index)
+
+    def append(self, event: AuditEvent) -> int:
+        """Record one event and return its seq once committed."""
+        return self.submit(event).wait()
+
+    def append_many(self, events: Iterable[AuditEvent]) -> list[int]:
+        """Record many events in one transaction (all or none), after everything submitted before."""
+        batch = [_check(event) for event in events]
+        if not batch:
+            return []
+        group = _Group(batch)
+        with self._lock:
+            if self._closing:
+                raise JournalError("journal d'audit fermé : entrées refusées")
+            if self._open is not None:
+                self._ready.append(self._open)
+                self._open = None
+            self._ready.append(group)
+            self._wake.notify()
+        first = Receipt(group, 0).wait()
+        return list(range(first, first + len(batch)))
+
+    def close(self) -> None:
+        """Commit what is pending, then stop the writer."""
+        with self._lock:
+            self._closing = True
+            self._wake.notify()
+        self._thread.join()
+        self._disconnect()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                group = self._next_group()
+            if group is None:
+                return
+            try:
+                group.first_seq = self._write(group.events)
+            except Exception as error:  # every failure must reach the waiting callers, never kill the writer
+                group.error = error
+                self.head = None
+                self._disconnect()
+            finally:
+                group.done.set()
+
+    def _next_group(self) -> _Group | None:
+        """With the lock held: the next group to write, waiting for one to fill or to age; None once closed."""
+        while True:
+            if self._ready:
+                return self._ready.popleft()
+            group = self._open
+            if group is not None:
+                remaining = group.opened + self._max_delay - monotonic()
+                if remaining <= 0 or self._closing:
+                    self._open = None
+                    return group
+                self._wake.wait(remaining)
+            elif self._closing:
+                return None
+            else:
+                self._wake.wait()
+
+    def _connect(self) -> Connection:
+        if self._connection is None:
+            self._connection = self.engine.connect()
+        return self._connection
+
+    def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # a broken connection is discarded either way
+                connection.close()
+
+    def _write(self, events: list[AuditEvent]) -> int:
+        """Chain and insert one group in one transaction; return the first seq."""
+        connection = self._connect()
+        sql = self._sql
+        sha256 = hashlib.sha256
+        with connection.begin():
+            cursor: Any = connection.connection.cursor()
+            cursor.execute(sql.lock)
+            locked = cursor.fetchall()
+            if not locked:
+                raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
+            seq, prev = int(locked[0][0]), bytes(locked[0][1])
+            first = seq + 1
+            rows = []
+            append = rows.append
+            for event in events:
+                seq += 1
+                at = timestamp_text(event.at)
+                categories = categories_text(event.categories)
+                action = event.action.value
+                agent, subject, purpose = event.agent_id, event.subject_ref, event.purpose
+                allowed, reason, recipient, source = event.allowed, event.reason, event.recipient, event.source
+                canonical = encode(
+                    seq, at, action, agent, subject, purpose, categories, allowed, reason, recipient, source
+                )
+                entry_hash = sha256(prev + canonical).digest()
+                append((
+                    seq, at, action, agent, subject, purpose, categories,
+                    allowed, reason, recipient, source, prev, entry_hash,
+                ))  # fmt: skip
+                prev = entry_hash
+            cursor.executemany(sql.insert, rows)
+            cursor.execute(sql.head, (seq, prev, self._signer.sign(head_text(seq, prev))))
+            cursor.close()
+        self.head = (seq, prev)
+        return first
+
+
+def record_read(
+    engine: Engine,
+    keyring: Keyring,
+    reason: str,
+    *,
+    journal: Journal | None = None,
+    agent_id: str | None = None,
+    source: str | None = None,
+) -> int:
+    """Trace a read of the journal itself (action audit_read), through `journal` or a short-lived one."""
+    event = AuditEvent(
+        action=AuditAction.AUDIT_READ,
+        allowed=True,
+        reason=reason,
+        at=datetime.now(UTC),
+        agent_id=agent_id,
+        categories=AUDIT_CATEGORIES,
+        source=source,
+    )
+    if journal is not None:
+        return journal.append(event)
+    with Journal(engine, keyring) as own:
+        return own.append(event)

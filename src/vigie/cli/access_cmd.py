@@ -1,0 +1,98 @@
+"""`vigie access check` and `vigie subject show`: the gate from the command line, every call journaled."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from vigie.access.service import Gate, SubjectView
+from vigie.audit import Journal
+from vigie.bootstrap import prepare
+from vigie.cli.app import app, out
+from vigie.settings import load_settings
+
+access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
+subject_app = typer.Typer(help="Les personnes concernées (lectures tracées).", no_args_is_help=True)
+app.add_typer(access_app, name="access")
+app.add_typer(subject_app, name="subject")
+
+AgentOpt = Annotated[str, typer.Option("--agent", help="identifiant de l'agent")]
+PurposeOpt = Annotated[str, typer.Option("--purpose", help="traitement (finalité) au titre duquel l'agent agit")]
+Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
+Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
+
+
+def _categories(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+@access_app.command("check")
+def check(
+    agent: AgentOpt,
+    subject: Annotated[str, typer.Option("--subject", help="identifiant de la personne")],
+    purpose: PurposeOpt,
+    categories: Annotated[str, typer.Option("--categories", help="catégories séparées par des virgules")],
+    recipient: Annotated[str | None, typer.Option("--recipient", help="destinataire d'une communication")] = None,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Dit si l'agent peut utiliser ces données pour ce traitement, avec la raison ; la décision est tracée."""
+    env = prepare(load_settings(database_url=database))
+    with Journal(env.engine, env.keyring) as journal:
+        outcome = Gate(env, journal).check(
+            agent, subject, purpose, _categories(categories), date.today(), recipient=recipient
+        )
+    decision = outcome.decision
+    if as_json:
+        out.print_json(json.dumps({"allowed": decision.allowed, "reason": decision.reason, "entry": outcome.entry}))
+    else:
+        verdict = "[green]AUTORISÉ[/]" if decision.allowed else "[red]REFUSÉ[/]"
+        out.print(f"{verdict} — {decision.reason} (entrée {outcome.entry} du journal)")
+    raise typer.Exit(0 if decision.allowed else 1)
+
+
+def _view_json(view: SubjectView) -> dict[str, Any]:
+    return {
+        "subject": view.subject_id,
+        "kind": view.kind.value,
+        "organisation": view.organisation,
+        "identity": view.identity,
+        "records": [{**asdict(r), "recorded_on": r.recorded_on.isoformat()} for r in view.records],
+    }
+
+
+@subject_app.command("show")
+def show(
+    subject: Annotated[str, typer.Argument(help="identifiant de la personne")],
+    agent: AgentOpt,
+    purpose: PurposeOpt,
+    categories: Annotated[
+        str | None, typer.Option("--categories", help="catégories voulues (par défaut : toutes celles du traitement)")
+    ] = None,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Lecture déchiffrée et tracée des données d'une personne, pour un traitement."""
+    env = prepare(load_settings(database_url=database))
+    wanted = _categories(categories) if categories else None
+    with Journal(env.engine, env.keyring) as journal:
+        view = Gate(env, journal).read(agent, subject, purpose, wanted, date.today())
+    if as_json:
+        out.print_json(json.dumps(_view_json(view), ensure_ascii=False, default=str))
+        return
+    out.print(f"[bold]Personne {view.subject_id}[/] — {view.kind.value}, rattachée à {view.organisation}")
+    for key, value in view.identity.items():
+        out.print(f"  {key} : {value}")
+    table = Table(title=f"Données du traitement « {purpose} »")
+    for column in ("Date", "Catégorie", "Contenu"):
+        table.add_column(column)
+    for record in view.records:
+        table.add_row(
+            record.recorded_on.strftime("%d/%m/%Y"), record.category, json.dumps(record.payload, ensure_ascii=False)
+        )
+    out.print(table)
