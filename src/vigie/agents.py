@@ -17,6 +17,9 @@ from vigie.register import Register
 from vigie.store.schema import agent_roles, agent_tokens, agents
 
 
+AGENT_ID_LENGTH = 32
+
+
 def load_agent(connection: Connection, agent_id: str) -> Agent | None:
     """The agent with its roles, or None when there is no such agent."""
     row = connection.execute(
@@ -54,6 +57,8 @@ class NewAgent:
 def add_agents(connection: Connection, register: Register, new: list[NewAgent]) -> None:
     """Create agents, refusing an unknown organisation or role (nothing is written then)."""
     for agent in new:
+        if not 0 < len(agent.id) <= AGENT_ID_LENGTH:
+            raise InvalidInput("agent", agent.id, f"identifiant de 1 à {AGENT_ID_LENGTH} caractères attendu")
         if agent.organisation not in register.organisations:
             raise InvalidInput("organisme", agent.organisation, "organisme inconnu du registre")
         for role in agent.roles:
@@ -106,25 +111,31 @@ def agent_for_token(connection: Connection, token: str, today: date) -> Agent | 
     return load_agent(connection, agent_id) if agent_id is not None else None
 
 
+# Demo staff: short ids an operator can type, and the role each holds.
+_DEMO_LOCAL = {
+    "paris-droits": "rights_agent",
+    "paris-medecin": "medical_officer",
+    "paris-prevention": "prevention_agent",
+    "paris-social": "social_worker",
+    "paris-relations-ps": "professional_relations_agent",
+    "paris-atmp": "occupational_risk_agent",
+    "paris-fraude": "fraud_investigator",
+    "paris-dpo": "dpo",
+}
+_DEMO_NATIONAL = {
+    "cnam-fraude": "national_fraud_investigator",
+    "cnam-crise": "crisis_agent",
+    "cnam-etudes": "statistician",
+    "cnam-web": "web_team",
+}
+
+
 def demo_agents(attested_on: date) -> list[NewAgent]:
     """The demo staff: one agent per local role at the CPAM de Paris, national roles at the Cnam, and one
     agent who has not attested secrecy (to show the refusal)."""
-    local = [
-        "rights_agent",
-        "medical_officer",
-        "prevention_agent",
-        "social_worker",
-        "professional_relations_agent",
-        "occupational_risk_agent",
-        "fraud_investigator",
-        "dpo",
-    ]
-    national = ["national_fraud_investigator", "crisis_agent", "statistician", "web_team"]
-    staff = [
-        NewAgent(f"paris-{role}", "CPAM-75", f"Agent ({role}), CPAM de Paris", (role,), attested_on) for role in local
-    ]
-    staff += [NewAgent(f"cnam-{role}", "CNAM", f"Agent ({role}), Cnam", (role,), attested_on) for role in national]
-    staff.append(NewAgent("paris-unattested", "CPAM-75", "Agent sans attestation", ("rights_agent",), None))
+    staff = [NewAgent(i, "CPAM-75", f"Agent ({r}), CPAM de Paris", (r,), attested_on) for i, r in _DEMO_LOCAL.items()]
+    staff += [NewAgent(i, "CNAM", f"Agent ({r}), Cnam", (r,), attested_on) for i, r in _DEMO_NATIONAL.items()]
+    staff.append(NewAgent("paris-sans-attestation", "CPAM-75", "Agent sans attestation", ("rights_agent",), None))
     return staff
 
 

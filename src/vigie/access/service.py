@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from vigie import vault
 from vigie.access.decide import decide, decide_disclosure
 from vigie.access.model import Action, Agent, Decision, SubjectState
-from vigie.agents import load_agent
+from vigie.agents import AGENT_ID_LENGTH, load_agent
 from vigie.audit import AuditAction, AuditEvent, subject_pseudonym
 from vigie.bootstrap import Environment
 from vigie.errors import AccessRefused, NotFound
@@ -30,7 +30,6 @@ _AUDIT_ACTIONS = {
     Action.DESTROY: AuditAction.DESTROY,
     Action.LEGAL_CLAIM: AuditAction.READ,
 }
-AGENT_ID_LIMIT = 32
 
 
 class JournalLike(Protocol):
@@ -67,7 +66,7 @@ class Gate:
     def _parties(
         self, connection: Connection, agent_id: str, subject_id: int | str, today: date
     ) -> tuple[Agent | None, SubjectState | None, str | None]:
-        agent = load_agent(connection, agent_id[:AGENT_ID_LIMIT]) if len(agent_id) <= AGENT_ID_LIMIT else None
+        agent = load_agent(connection, agent_id[:AGENT_ID_LENGTH]) if len(agent_id) <= AGENT_ID_LENGTH else None
         if agent is None:
             return None, None, f"agent inconnu : « {agent_id} »"
         try:
@@ -97,7 +96,7 @@ class Gate:
             allowed=decision.allowed,
             reason=decision.reason,
             at=datetime.now(UTC),
-            agent_id=agent_id[:AGENT_ID_LIMIT],
+            agent_id=agent_id[:AGENT_ID_LENGTH],
             subject_ref=subject_ref,
             purpose=purpose,
             categories=categories,
