@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, insert, select, text, update
 
 from vigie.audit import AuditAction, AuditEvent, Journal, subject_pseudonym
 from vigie.crypto import Keyring
@@ -52,22 +52,34 @@ def fill(engine: Engine, keyring: Keyring, make_event: EventFactory) -> Callable
     return run
 
 
-def execute(engine: Engine, sql: str, **params: Any) -> None:
-    """Tamper directly in the database, as someone with SQL access would."""
-    with engine.begin() as connection:
-        connection.execute(text(sql), params)
+class Tamper:
+    """Direct SQL on the journal's tables, as someone with database access would do it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def execute(self, sql: str, **params: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(text(sql), params)
+
+    def row(self, seq: int) -> dict[str, Any]:
+        with self.engine.connect() as connection:
+            found = connection.execute(select(audit_entries).where(audit_entries.c.seq == seq)).mappings().one()
+        return dict(found)
+
+    def insert(self, values: dict[str, Any]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(audit_entries).values(values))
+
+    def swap_contents(self, first: int, second: int) -> None:
+        """Exchange every column but seq between two rows."""
+        a, b = self.row(first), self.row(second)
+        with self.engine.begin() as connection:
+            for seq, values in ((first, b), (second, a)):
+                changes = {k: v for k, v in values.items() if k != "seq"}
+                connection.execute(update(audit_entries).where(audit_entries.c.seq == seq).values(changes))
 
 
-def row(engine: Engine, seq: int) -> dict[str, Any]:
-    with engine.connect() as connection:
-        found = connection.execute(select(audit_entries).where(audit_entries.c.seq == seq)).mappings().one()
-    return dict(found)
-
-
-def swap_contents(engine: Engine, first: int, second: int) -> None:
-    """Exchange every column but seq between two rows."""
-    a, b = row(engine, first), row(engine, second)
-    with engine.begin() as connection:
-        for seq, values in ((first, b), (second, a)):
-            values = {k: v for k, v in values.items() if k != "seq"}
-            connection.execute(update(audit_entries).where(audit_entries.c.seq == seq).values(values))
+@pytest.fixture
+def tamper(engine: Engine) -> Tamper:
+    return Tamper(engine)

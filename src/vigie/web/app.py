@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
+from vigie.audit import Journal
 from vigie.bootstrap import Environment
 from vigie.web import errors
 from vigie.web.policy_view import policy_page
-from vigie.web.routes import health, pages, register_api
+from vigie.web.routes import access_api, health, pages, register_api
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -23,23 +27,35 @@ partir de lui à l'adresse `/politique-de-confidentialite`.
 
 TAGS = [
     {"name": "registre", "description": "Le registre des traitements, en lecture seule."},
+    {"name": "accès", "description": "Décisions et lectures de données personnelles, tracées, pour les agents."},
+    {"name": "journal", "description": "Le journal d'audit : vérification, dernières entrées, preuves."},
     {"name": "service", "description": "L'état du service, pour la supervision."},
 ]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Flush and stop the audit writer when the service stops."""
+    yield
+    app.state.journal.close()
 
 
 def create_app(env: Environment) -> FastAPI:
     """The web application over `env`; the policy page is prepared once, the register being immutable."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="vigie — protection des données personnelles",
         description=DESCRIPTION,
         version=__version__,
         openapi_tags=TAGS,
     )
     app.state.env = env
+    app.state.journal = Journal(env.engine, env.keyring)
     app.state.policy_page = policy_page(env.register)
     errors.install(app)
     app.include_router(pages.router)
     app.include_router(register_api.router)
     app.include_router(health.router)
+    app.include_router(access_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

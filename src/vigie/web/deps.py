@@ -6,6 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from vigie.audit import Journal
 from vigie.bootstrap import Environment
 from vigie.web.policy_view import PolicyPage
 
@@ -15,10 +16,16 @@ def get_env(request: Request) -> Environment:
     return cast(Environment, request.app.state.env)
 
 
+def get_journal(request: Request) -> Journal:
+    """The audit journal the application writes to (one writer thread for the whole service)."""
+    return cast(Journal, request.app.state.journal)
+
+
 def get_policy_page(request: Request) -> PolicyPage:
     """The privacy-policy view, built once from the register when the application was created."""
     return cast(PolicyPage, request.app.state.policy_page)
 
 
 EnvDep = Annotated[Environment, Depends(get_env)]
+JournalDep = Annotated[Journal, Depends(get_journal)]
 PolicyPageDep = Annotated[PolicyPage, Depends(get_policy_page)]

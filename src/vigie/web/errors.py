@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vigie.errors import InvalidInput, NotFound, StorageError, VigieError
+from vigie.errors import AccessRefused, InvalidInput, NotFound, StorageError, VigieError
 from vigie.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ FRENCH_STATUS: dict[int, str] = {
 
 
 def _status_of(error: VigieError) -> int:
+    if isinstance(error, AccessRefused):
+        return 403
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, InvalidInput):

@@ -1,0 +1,176 @@
+"""The journal writer: contiguous seqs, one chain, group commit, nothing released before it is committed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from vigie.audit import AuditEvent, Journal, JournalError, check
+from vigie.audit.events import GENESIS_HASH, categories_text, chain_hash, encode, timestamp_text
+from vigie.crypto import Keyring
+from vigie.errors import InvalidInput
+from vigie.store import migrate, open_database
+from vigie.store.schema import audit_entries
+
+EventFactory = Callable[..., AuditEvent]
+
+
+def stored_seqs(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.scalars(select(audit_entries.c.seq).order_by(audit_entries.c.seq)))
+
+
+def test_the_first_entry_chains_from_32_zero_bytes(engine: Engine, keyring: Keyring, make_event: EventFactory) -> None:
+    event = make_event(1)
+    with Journal(engine, keyring) as journal:
+        assert journal.append(event) == 1
+    with engine.connect() as connection:
+        prev, stored = connection.execute(select(audit_entries.c.prev_hash, audit_entries.c.entry_hash)).one()
+    canonical = encode(
+        1, timestamp_text(event.at), event.action.value, event.agent_id, event.subject_ref, event.purpose,
+        categories_text(event.categories), event.allowed, event.reason, event.recipient, event.source,
+    )  # fmt: skip
+    assert prev == GENESIS_HASH
+    assert stored == chain_hash(GENESIS_HASH, canonical)
+
+
+def test_a_thousand_submits_from_eight_threads_get_seqs_1_to_1000_and_one_valid_chain(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    got: list[int] = []
+    lock = threading.Lock()
+    with Journal(engine, keyring) as journal:
+
+        def worker(first: int) -> None:
+            receipts = [journal.submit(make_event(first + i)) for i in range(125)]
+            seqs = [receipt.wait(timeout=30) for receipt in receipts]
+            with lock:
+                got.extend(seqs)
+
+        threads = [threading.Thread(target=worker, args=(k * 125,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(got) == list(range(1, 1001))
+    assert stored_seqs(engine) == list(range(1, 1001))
+    report = check(engine, keyring)
+    assert report.ok, report.reason
+    assert report.entries_checked == 1000
+
+
+def test_receipts_of_one_thread_resolve_in_submission_order(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    with Journal(engine, keyring) as journal:
+        receipts = [journal.submit(make_event(i)) for i in range(250)]
+        assert [r.wait(timeout=30) for r in receipts] == list(range(1, 251))
+
+
+class CountingJournal(Journal):
+    """Records the size of every group the writer commits."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.groups: list[int] = []
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _write(self, events: list[AuditEvent]) -> int:
+        self.groups.append(len(events))
+        return super()._write(events)
+
+
+def test_groups_never_exceed_one_hundred_entries(engine: Engine, keyring: Keyring, make_event: EventFactory) -> None:
+    with CountingJournal(engine, keyring) as journal:
+        receipts = [journal.submit(make_event(i)) for i in range(450)]
+        receipts[-1].wait(timeout=30)
+    assert sum(journal.groups) == 450
+    assert max(journal.groups) == 100
+    assert len(journal.groups) < 450  # grouped, not one commit per entry
+
+
+def test_a_lone_entry_is_committed_after_the_delay_without_waiting_for_company(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    with CountingJournal(engine, keyring, max_delay=0.010) as journal:
+        started = time.monotonic()
+        receipt = journal.submit(make_event(0))
+        assert receipt.wait(timeout=5) == 1
+        assert time.monotonic() - started < 2
+        assert journal.groups == [1]
+
+
+def test_nothing_is_released_before_it_is_committed(engine: Engine, keyring: Keyring, make_event: EventFactory) -> None:
+    with Journal(engine, keyring) as journal:
+        receipts = [journal.submit(make_event(i)) for i in range(30)]
+        for receipt in receipts:
+            seq = receipt.wait(timeout=30)
+            assert seq in stored_seqs(engine)
+
+
+def test_append_many_is_one_transaction_after_what_was_submitted_before(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    with CountingJournal(engine, keyring, max_delay=5) as journal:
+        early = journal.submit(make_event(0))
+        assert journal.append_many(make_event(i) for i in range(1, 301)) == list(range(2, 302))
+        assert early.wait(timeout=5) == 1
+        assert journal.groups == [1, 300]
+        assert journal.append_many([]) == []
+    assert check(engine, keyring).ok
+
+
+def test_close_flushes_pending_entries_and_then_refuses_new_ones(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    journal = Journal(engine, keyring, max_delay=60)
+    receipts = [journal.submit(make_event(i)) for i in range(5)]
+    journal.close()
+    assert [r.wait(timeout=0) for r in receipts] == [1, 2, 3, 4, 5]
+    with pytest.raises(JournalError, match="fermé"):
+        journal.submit(make_event(6))
+
+
+def test_two_journals_on_one_database_never_fork_the_chain(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    """Two writers (a service and a CLI command, say) each lock the head before chaining."""
+    with Journal(engine, keyring) as first, Journal(engine, keyring) as second:
+        receipts = []
+        for i in range(200):
+            receipts.append((first if i % 2 else second).submit(make_event(i)))
+        seqs = [r.wait(timeout=30) for r in receipts]
+    assert sorted(seqs) == list(range(1, 201))
+    report = check(engine, keyring)
+    assert report.ok, report.reason
+
+
+def test_a_failed_commit_reaches_every_waiting_caller_as_a_journal_error(
+    tmp_path: Path, keyring: Keyring, make_event: EventFactory
+) -> None:
+    unmigrated = open_database(f"sqlite:///{tmp_path}/vide.db")
+    with Journal(unmigrated, keyring) as journal:
+        receipts = [journal.submit(make_event(i)) for i in range(3)]
+        for receipt in receipts:
+            with pytest.raises(JournalError, match="non enregistrée"):
+                receipt.wait(timeout=10)
+        migrate(unmigrated)
+        assert journal.append(make_event(9)) == 1  # the writer recovers once the cause is gone
+    unmigrated.dispose()
+
+
+def test_only_audit_events_are_accepted(engine: Engine, keyring: Keyring) -> None:
+    with Journal(engine, keyring) as journal, pytest.raises(InvalidInput):
+        journal.submit("lecture du dossier")  # type: ignore[arg-type]
+
+
+def test_a_receipt_not_confirmed_in_time_says_so(engine: Engine, keyring: Keyring, make_event: EventFactory) -> None:
+    with Journal(engine, keyring, max_delay=60) as journal:
+        receipt = journal.submit(make_event(0))
+        assert not receipt.done()
+        with pytest.raises(JournalError, match="non confirmée"):
+            receipt.wait(timeout=0.01)
