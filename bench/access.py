@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +24,12 @@ from datetime import date
 from typing import Any
 
 import cedarpy
-from rich.console import Console
-from rich.table import Table
-
 from access_peers import audited, casbin_peer, cedar_peer
 from access_peers.harness import Engine, Figures, measure, timer_floor_ns
 from access_peers.world import Population, Request, Rules, build_population, build_stream, rules_of, synthetic_register
+from rich.console import Console
+from rich.table import Table
+
 from vigie.access import Agent, SubjectState, decide
 from vigie.ids import AgentId, SubjectId
 from vigie.register import Policy, Register, load_register
@@ -244,7 +245,7 @@ def _options() -> Options:
 
 def main() -> None:
     options = _options()
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=190)
     register = load_register()
     large_register = synthetic_register(register, options.rules)
     sizes = [
@@ -266,9 +267,14 @@ def main() -> None:
         run = audited.measure_audited(register, sizes[0].policy, small["stream"], small["agents"], small["subjects"],
                                       budget_s=max(30.0, options.budget_s))
         audited_per_s = run.per_s
-        audited_line = (f"audited (decide + journal entry durable before release, SQLite, windows of "
-                        f"{audited.WINDOW}): {run.per_s:,.0f} decisions/s over {run.decisions:,} "
-                        f"({run.journal_rows:,} entries stored; {run.note})")
+        audited_line = (
+            f"audited (decide + journal entry durable before release; SQLite WAL; windows of {audited.WINDOW}, "
+            f"groups of ≤{audited.GROUP_ENTRIES} or {audited.GROUP_SECONDS * 1000:.0f} ms): "
+            f"{run.per_s:,.0f} decisions/s over {run.decisions:,}; {run.journal_rows:,} entries stored, chain "
+            f"{'verified' if run.verified else 'NOT verified'}; time deciding+submitting "
+            f"{run.submit_s / run.decisions * 1e6:.1f} µs/decision, waiting for receipts "
+            f"{run.wait_s / run.decisions * 1e6:.1f} µs/decision"
+        )
     else:
         audited_line = f"audited throughput NOT MEASURED: {why_not}"
 

@@ -2,18 +2,17 @@
 
 On a temporary SQLite file, migrated and with the register's organisations synced. Requests are submitted in
 windows of at most 100; the window's answers are released once its last receipt is durable (`wait()`), the
-journal committing in groups of at most 100 entries or 10 ms. Needs `vigie.audit.Journal`; `missing()` says
-why the measurement cannot run when it is not there (yet).
+journal committing in groups of at most 100 entries or 10 ms. Afterwards the journal must hold one entry per
+released answer and verify (`vigie.audit.check`). `missing()` says why the measurement cannot run when
+`vigie.audit` does not offer the journal.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import tempfile
 import time
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,11 +30,6 @@ from vigie.store.reference import sync_organisations
 WINDOW = 100
 GROUP_ENTRIES = 100
 GROUP_SECONDS = 0.010
-# Names under which the journal may take its group-commit limits; the first found in its signature is used.
-_GROUP_KWARGS = {
-    "entries": ("max_group", "max_entries", "group_size", "batch_size", "max_batch"),
-    "seconds": ("max_wait", "max_delay", "group_seconds", "flush_interval", "max_latency"),
-}
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,9 @@ class Audited:
     decisions: int
     per_s: float
     journal_rows: int
-    note: str
+    verified: bool
+    submit_s: float  # deciding, building events and submitting them
+    wait_s: float  # waiting for the windows' last receipts
 
 
 def missing() -> str | None:
@@ -51,57 +47,46 @@ def missing() -> str | None:
     try:
         audit = importlib.import_module("vigie.audit")
     except ImportError as error:
-        return f"vigie.audit introuvable ({error})"
-    absent = [name for name in ("Journal", "AuditEvent") if not hasattr(audit, name)]
-    if absent:
-        return f"vigie.audit n'offre pas encore {', '.join(absent)}"
-    if not hasattr(audit.Journal, "submit"):
-        return "vigie.audit.Journal n'a pas de méthode submit"
-    return None
-
-
-def _group_kwargs(journal_class: type) -> tuple[dict[str, Any], str]:
-    try:
-        parameters = inspect.signature(journal_class).parameters
-    except (TypeError, ValueError):
-        return {}, "limites de groupe : celles par défaut du journal"
-    kwargs: dict[str, Any] = {}
-    for what, names in _GROUP_KWARGS.items():
-        for name in names:
-            if name in parameters:
-                kwargs[name] = GROUP_ENTRIES if what == "entries" else GROUP_SECONDS
-                break
-    note = ", ".join(f"{k}={v}" for k, v in kwargs.items()) or "celles par défaut du journal"
-    return kwargs, f"limites de groupe : {note}"
+        return f"vigie.audit is missing ({error})"
+    absent = [name for name in ("Journal", "AuditEvent", "AuditAction", "subject_pseudonym", "check")
+              if not hasattr(audit, name)]
+    return f"vigie.audit does not offer {', '.join(absent)} yet" if absent else None
 
 
 def _run(
-    journal: Any, event_class: Any, policy: Policy, stream: Sequence[Request], agents: dict[str, Agent],
+    journal: Any, audit: Any, policy: Policy, stream: Sequence[Request], agents: dict[str, Agent],
     subjects: dict[int, SubjectState], pseudonyms: dict[int, str], budget_s: float,
-) -> tuple[list[bool], float]:
-    read = importlib.import_module("vigie.audit.events").AuditAction.READ
+) -> tuple[list[bool], float, float]:
+    event, read, submit = audit.AuditEvent, audit.AuditAction.READ, journal.submit
     released: list[bool] = []
-    start = time.perf_counter()
+    submitting = waiting = 0.0
+    clock = time.perf_counter
+    start = clock()
     for begin in range(0, len(stream), WINDOW):
+        t0 = clock()
         answers = []
         receipt = None
         for r in stream[begin : begin + WINDOW]:
             categories = (r.category,)
             decision = decide(policy, agents[r.agent.id], subjects[r.subject.id], r.purpose, categories)
-            receipt = journal.submit(
-                event_class(
+            receipt = submit(
+                event(
                     action=read, allowed=decision.allowed, reason=decision.reason, at=datetime.now(UTC),
                     agent_id=r.agent.id, subject_ref=pseudonyms[r.subject.id], purpose=r.purpose,
                     categories=categories,
                 )
             )
             answers.append(decision.allowed)
+        t1 = clock()
         if receipt is not None:
             receipt.wait()
         released += answers  # only now, the window's entries durable, may its answers leave
-        if time.perf_counter() - start > budget_s:
+        t2 = clock()
+        submitting += t1 - t0
+        waiting += t2 - t1
+        if t2 - start > budget_s:
             break
-    return released, time.perf_counter() - start
+    return released, submitting, waiting
 
 
 def measure_audited(
@@ -110,31 +95,29 @@ def measure_audited(
 ) -> Audited:
     """Decide and journal each request of `stream` (within `budget_s`), window by window."""
     audit = importlib.import_module("vigie.audit")
-    events = importlib.import_module("vigie.audit.events")
-    journal_class, event_class = audit.Journal, audit.AuditEvent
     keyring = Keyring.generate()
-    pseudonyms = {ident: events.subject_pseudonym(keyring, ident) for ident in subjects}
-    kwargs, note = _group_kwargs(journal_class)
+    pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
     with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
         engine = open_database(f"sqlite:///{Path(directory) / 'audit.db'}")
         try:
             migrate(engine)
             with connect(engine) as connection:
                 sync_organisations(connection, register)
-            with ExitStack() as stack:
-                journal = journal_class(engine, keyring, **kwargs)
-                if hasattr(journal, "__enter__"):
-                    journal = stack.enter_context(journal)
-                elif hasattr(journal, "close"):
-                    stack.callback(journal.close)
-                released, elapsed = _run(journal, event_class, policy, stream, agents, subjects, pseudonyms, budget_s)
+            with audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS) as journal:
+                released, submitting, waiting = _run(
+                    journal, audit, policy, stream, agents, subjects, pseudonyms, budget_s
+                )
             with connect(engine) as connection:  # the journal is closed: every entry it acknowledged is here
-                rows = connection.scalar(select(func.count()).select_from(table("audit_entries")))
+                rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
+            verified = bool(audit.check(engine, keyring).ok)
         finally:
             engine.dispose()
-    if (rows or 0) < len(released):
+    if rows < len(released):
         raise SystemExit(f"DURABILITY: {len(released)} answers released but only {rows} journal entries stored")
+    if not verified:
+        raise SystemExit("INTEGRITY: the journal written by the benchmark does not verify")
     wrong = sum(a != r.expected for a, r in zip(released, stream, strict=False))
     if wrong:
         raise SystemExit(f"DISAGREEMENT: audited vigie differs from the expected answer on {wrong} requests")
-    return Audited(len(released), len(released) / elapsed, int(rows or 0), note)
+    elapsed = submitting + waiting
+    return Audited(len(released), len(released) / elapsed, rows, verified, submitting, waiting)

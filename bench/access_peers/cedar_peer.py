@@ -95,7 +95,9 @@ def graph_entities(rules: Rules, agents: Sequence[AgentSpec]) -> list[dict[str, 
         }
         for role, processings in rules.role_processings.items()
     ]
-    groups = [{"uid": _uid(kind, p), "attrs": {}, "parents": []} for p in rules.uses for kind in ("Processing", "Anywhere")]
+    groups = [
+        {"uid": _uid(kind, p), "attrs": {}, "parents": []} for p in rules.uses for kind in ("Processing", "Anywhere")
+    ]
     uses = [
         {
             "uid": _uid("Use", _use_id(p, kind.value, c)),

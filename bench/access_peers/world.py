@@ -174,7 +174,9 @@ class Population:
         return [s for pool in self._subjects.values() for s in pool]
 
 
-def build_population(rules: Rules, rng: random.Random, real_per_role: int = 8, synthetic_per_role: int = 2) -> Population:
+def build_population(
+    rules: Rules, rng: random.Random, real_per_role: int = 8, synthetic_per_role: int = 2
+) -> Population:
     """A few agents per role; one in five holds a second role; one in ten has not attested secrecy."""
     roles = list(rules.role_processings)
     agents: list[AgentSpec] = []

@@ -42,6 +42,18 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit_read"
 
 
+ACTION_LABELS = {
+    AuditAction.DECIDE: "décision d'accès",
+    AuditAction.READ: "lecture",
+    AuditAction.DISCLOSE: "communication",
+    AuditAction.CHANGE: "modification",
+    AuditAction.DESTROY: "destruction",
+    AuditAction.LOGIN: "connexion",
+    AuditAction.LOGIN_FAILED: "connexion refusée",
+    AuditAction.LOGOUT: "déconnexion",
+    AuditAction.AUDIT_READ: "lecture du journal",
+}
+
 CONNECTION_ACTIONS = frozenset({AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOGOUT})
 
 

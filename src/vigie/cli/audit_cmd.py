@@ -1,0 +1,170 @@
+"""`vigie audit`: verify, read, prove and checkpoint the audit journal; every read is itself journaled."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from vigie.audit import checkpoint, prove, tail, verify
+from vigie.audit.events import ACTION_LABELS, AuditAction
+from vigie.bootstrap import Environment, prepare
+from vigie.cli.app import app, out
+from vigie.errors import InvalidInput
+from vigie.settings import load_settings
+
+audit_app = typer.Typer(help="Le journal d'audit : vérification, consultation, preuves.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+SOURCE = "cli"
+
+
+def _whole(field: str, low: int) -> Any:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if number < low:
+            raise InvalidInput(field, value, f"nombre entier d'au moins {low} attendu")
+        return number
+
+    return parse
+
+
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", help="URL de la base (par défaut : VIGIE_DATABASE_URL ou la base locale)")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
+AgentOpt = Annotated[str | None, typer.Option("--agent", help="identifiant de l'agent qui consulte le journal")]
+
+
+@contextmanager
+def _environment(database: str | None) -> Iterator[Environment]:
+    """The environment of one command; its connections are closed when the command ends."""
+    env = prepare(load_settings(database_url=database))
+    try:
+        yield env
+    finally:
+        env.engine.dispose()
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _when(at: str) -> str:
+    return f"{at[:10]} {at[11:19]}" if isinstance(at, str) else str(at)
+
+
+def _action(action: str) -> str:
+    try:
+        return ACTION_LABELS[AuditAction(action)]
+    except ValueError:
+        return str(action)
+
+
+@audit_app.command("verify")
+def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: AgentOpt = None) -> None:
+    """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 1 s'il est altéré)."""
+    with _environment(database) as env:
+        report = verify(env.engine, env.keyring, agent_id=agent, source=SOURCE)
+    if as_json:
+        _echo_json(report.to_dict())
+    elif report.ok:
+        out.print(f"[green]{escape(report.reason[0].upper() + report.reason[1:])}.[/]", highlight=False)
+    else:
+        out.print(f"[bold red]Journal d'audit altéré[/] : {escape(report.reason)}", highlight=False)
+        for problem in report.problems:
+            out.print(f"  - {problem.message}", highlight=False, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("tail")
+def tail_cmd(
+    count: Annotated[
+        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées (20)")
+    ] = 20,
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+    agent: AgentOpt = None,
+) -> None:
+    """Affiche les dernières entrées du journal, la plus récente en dernier."""
+    with _environment(database) as env:
+        entries = tail(env.engine, env.keyring, count, agent_id=agent, source=SOURCE)
+    if as_json:
+        _echo_json([entry.to_dict() for entry in entries])
+        return
+    table = Table(title=f"Journal d'audit — {len(entries)} dernières entrées")
+    for column in ("N°", "Date (UTC)"):
+        table.add_column(column, no_wrap=True)
+    for column in ("Action", "Agent", "Personne", "Finalité et catégories", "Décision et motif"):
+        table.add_column(column)
+    for entry in entries:
+        categories = entry.category_list()
+        details = [entry.reason]
+        details += [f"destinataire : {entry.recipient}"] if entry.recipient else []
+        details += [f"source : {entry.source}"] if entry.source else []
+        cells = (
+            str(entry.seq),
+            _when(entry.at),
+            _action(entry.action),
+            entry.agent_id or "—",
+            (entry.subject_ref or "—")[:12],
+            "\n".join(
+                [entry.purpose or "—", ", ".join(categories) if categories is not None else str(entry.categories)]
+            ),
+            ("autorisé" if entry.allowed else "refusé") + " — " + " ; ".join(details),
+        )
+        table.add_row(*(escape(cell) for cell in cells))  # stored text is never read as markup
+    out.print(table)
+
+
+@audit_app.command("prove")
+def prove_cmd(
+    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée", 1), metavar="SEQ", help="numéro de l'entrée")],
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+    agent: AgentOpt = None,
+) -> None:
+    """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 1 si elle ne vérifie pas)."""
+    with _environment(database) as env:
+        proof = prove(env.engine, env.keyring, seq, agent_id=agent, source=SOURCE)
+    if as_json:
+        _echo_json(proof.to_dict())
+    else:
+        cp = proof.checkpoint
+        out.print(f"Entrée {seq} ({_action(proof.entry.action)}, {_when(proof.entry.at)} UTC)", highlight=False)
+        out.print(
+            f"{cp.label.capitalize()} : {cp.tree_size} entrées, signé le {_when(cp.signed_at)} UTC", highlight=False
+        )
+        out.print(f"Feuille n°{seq - 1} : {proof.leaf_hash.hex() if proof.leaf_hash else '—'}", highlight=False)
+        out.print(f"Chemin d'inclusion ({len(proof.path)} nœuds) :", highlight=False)
+        for index, node in enumerate(proof.path, start=1):
+            out.print(f"  {index:>2}. {node.hex()}", highlight=False)
+        out.print(f"Racine signée : {cp.root_hash.hex()}", highlight=False)
+        verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
+        out.print(f"Preuve vérifiée : {verdict} — {escape(proof.reason)}", highlight=False)
+    if not proof.verified:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Signe un point de contrôle sur l'état actuel du journal (refusé si le journal est altéré)."""
+    with _environment(database) as env:
+        made = checkpoint(env.engine, env.keyring)
+    if as_json:
+        _echo_json(made.to_dict())
+        return
+    out.print(
+        f"{made.label.capitalize()} : {made.tree_size} entrées, signé le {_when(made.signed_at)} UTC", highlight=False
+    )
+    out.print(f"Racine : {made.root_hash.hex()}", highlight=False)
+    out.print(f"Signature Ed25519 : {made.signature.hex()}", highlight=False)
