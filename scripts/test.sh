@@ -43,7 +43,7 @@ if [ -z "${VIGIE_TEST_POSTGRES_URL:-}" ]; then
     run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
       mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
-      run_pg "$PGBIN/initdb" -q -D "$PGDATA" -A trust -U postgres >/dev/null
+      run_pg "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
     fi
     if ! pg_ok "host=127.0.0.1 port=$PGPORT user=postgres dbname=postgres"; then
       run_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
