@@ -10,7 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class SubjectKind(StrEnum):
+class Vocabulary(StrEnum):
+    """A StrEnum that hashes as its text: members and plain strings find each other in sets and dicts, and
+    the hash is computed in C (Enum's own `__hash__` is a Python function, measurable on hot paths)."""
+
+    __hash__ = str.__hash__
+
+
+class SubjectKind(Vocabulary):
     """The kinds of person the policy speaks of (« personnes concernées »)."""
 
     INSURED = "insured"
@@ -45,7 +52,7 @@ SUBJECT_KIND_LABELS: dict[SubjectKind, str] = {
 }
 
 
-class Category(StrEnum):
+class Category(Vocabulary):
     """Data categories (« catégories de données »); dotted names group the health data."""
 
     IDENTIFICATION = "identification"
@@ -108,7 +115,7 @@ CATEGORY_LABELS: dict[Category, str] = {
 HEALTH_CATEGORIES: frozenset[Category] = frozenset(c for c in Category if c.value.startswith("health."))
 
 
-class LegalBasis(StrEnum):
+class LegalBasis(Vocabulary):
     """Lawfulness of a processing (GDPR art. 6); it decides which rights can succeed."""
 
     PUBLIC_TASK = "public_task"
@@ -123,7 +130,7 @@ LEGAL_BASIS_LABELS: dict[LegalBasis, str] = {
 }
 
 
-class RightKind(StrEnum):
+class RightKind(Vocabulary):
     """The rights a person may exercise (« droits des personnes »)."""
 
     INFORMATION = "information"
@@ -144,7 +151,7 @@ RIGHT_LABELS: dict[RightKind, str] = {
 }
 
 
-class LifecycleEvent(StrEnum):
+class LifecycleEvent(Vocabulary):
     """Events that start a retention clock; the vault records their dates per subject or record."""
 
     RIGHTS_END = "rights_end"
@@ -179,7 +186,7 @@ EVENT_LABELS: dict[LifecycleEvent, str] = {
 }
 
 
-class Theme(StrEnum):
+class Theme(Vocabulary):
     """The policy's themes of processing, plus the web site's cookies as a theme of its own."""
 
     RIGHTS_MANAGEMENT = "rights_management"

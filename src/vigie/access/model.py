@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from vigie.decision import Decision
 from vigie.ids import AgentId, SubjectId
 from vigie.taxonomy import SubjectKind
 
@@ -47,12 +48,4 @@ class SubjectState:
     consents: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """An access decision and its reason, in French, as shown to agents and kept in the journal."""
-
-    allowed: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.allowed
+__all__ = ["ALLOWED_WHEN_RESTRICTED", "Action", "Agent", "Decision", "SubjectState"]

@@ -40,12 +40,8 @@ def processing_record(processing: Processing) -> dict[str, Any]:
         ],
         "objection_allowed": processing.objection_allowed,
         "pseudonymised_statistics": processing.pseudonymised_statistics,
-        "notices": [
-            {"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices
-        ],
-        **(
-            {"cookies": processing.cookies.model_dump(mode="json")} if processing.cookies is not None else {}
-        ),
+        "notices": [{"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices],
+        **({"cookies": processing.cookies.model_dump(mode="json")} if processing.cookies is not None else {}),
     }
 
 
@@ -63,8 +59,16 @@ def register_record(register: Register) -> dict[str, Any]:
 
 
 CSV_COLUMNS = (
-    "id", "theme", "title", "legal_basis", "subjects", "recipients", "retention",
-    "objection_allowed", "pseudonymised_statistics", "notices",
+    "id",
+    "theme",
+    "title",
+    "legal_basis",
+    "subjects",
+    "recipients",
+    "retention",
+    "objection_allowed",
+    "pseudonymised_statistics",
+    "notices",
 )
 
 

@@ -28,9 +28,7 @@ def _duration(value: object) -> Duration:
     return Duration.parse(value)
 
 
-IsoDuration = Annotated[
-    Duration, BeforeValidator(_duration), PlainSerializer(lambda d: d.iso(), return_type=str)
-]
+IsoDuration = Annotated[Duration, BeforeValidator(_duration), PlainSerializer(lambda d: d.iso(), return_type=str)]
 
 
 def _identifier(value: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from vigie.decision import Decision
 from vigie.register.models import RetentionRule
 from vigie.register.register import Register
 from vigie.taxonomy import Category, LegalBasis, SubjectKind
@@ -31,6 +32,8 @@ class Policy:
     role_processings: Mapping[str, frozenset[str]]
     national_roles: frozenset[str]
     audit_roles: frozenset[str]
+    grants: Mapping[tuple[str, str], Decision]
+    consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
 
     @classmethod
@@ -41,6 +44,7 @@ class Policy:
         for processing in processings:
             for recipient in processing.recipients:
                 by_recipient[recipient].add(processing.id)
+        serves = {(role.id, pid) for role in register.roles.values() for pid in role.processings}
         categories_of = {
             (p.id, kind): frozenset(categories) for p in processings for kind, categories in p.subjects.items()
         }
@@ -57,6 +61,10 @@ class Policy:
             ),
             national_roles=frozenset(role.id for role in register.roles.values() if role.national),
             audit_roles=frozenset(role.id for role in register.roles.values() if role.audit),
+            grants=MappingProxyType(
+                {(r, pid): Decision(True, f"autorisé : rôle {r} pour le traitement « {pid} »") for r, pid in serves}
+            ),
+            consent_purposes=frozenset(p.id for p in processings if p.legal_basis is LegalBasis.CONSENT),
             categories_of=MappingProxyType(categories_of),
         )
 
