@@ -85,7 +85,8 @@ def run_faker(subjects: int, records_per_subject: float, directory: Path) -> dic
 
     from vigie.register import Policy, load_register
     from vigie.store.reference import sync_organisations
-    from vigie.store.schema import metadata, records, subjects as subjects_table
+    from vigie.store.schema import metadata, records
+    from vigie.store.schema import subjects as subjects_table
 
     register = load_register()
     policy = Policy.compile(register)
@@ -169,6 +170,11 @@ def run_case(case: str, subjects: int, records_per_subject: float) -> None:
     print(json.dumps(figures))
 
 
+def _fr(value: int) -> str:
+    """French thousands separator (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def measure(case: str, subjects: int, records_per_subject: float) -> dict[str, Any]:
     """Run one case in a fresh process and read back its figures."""
     command = [sys.executable, __file__, "--case", case, "--subjects", str(subjects)]
@@ -189,7 +195,7 @@ def main() -> None:
     if args.case:
         run_case(args.case, args.subjects, args.records_per_subject)
         return
-    console = Console()
+    console = Console(width=132)
     rows = []
     for label, case, size in (
         ("vigie (chiffré)", "vigie", args.peer_subjects),
@@ -205,14 +211,14 @@ def main() -> None:
     for label, f in rows:
         table.add_row(
             label,
-            f"{f['subjects']:,}",
-            f"{f['records']:,}",
-            f"{f['seconds']:.1f}",
-            f"{f['records_per_s']:,.0f}",
-            f"{f['peak_rss_mb']:.0f}",
+            _fr(f["subjects"]),
+            _fr(f["records"]),
+            f"{f['seconds']:.1f}".replace(".", ","),
+            _fr(round(f["records_per_s"])),
+            _fr(round(f["peak_rss_mb"])),
         )
     console.print(table)
-    console.print(f"vigie / Faker (enregistrements par seconde, même taille) : × {ratio:.1f}")
+    console.print(f"vigie / Faker (enregistrements par seconde, à taille égale) : × {ratio:.1f}".replace(".", ","))
     full = rows[2][1]
     print(
         f"RESULT seed subjects={full['subjects']} records={full['records']} seconds={full['seconds']:.1f} "

@@ -40,7 +40,7 @@ def test_existing_key_file_is_never_overwritten(tmp_path: Path) -> None:
 def test_world_readable_key_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "master.key"
     create_key_file(path)
-    os.chmod(path, 0o644)
+    path.chmod(0o644)
     with pytest.raises(ConfigurationError, match="chmod 600"):
         load_key_file(path)
 
@@ -53,7 +53,7 @@ def test_missing_key_file_says_how_to_create_it(tmp_path: Path) -> None:
 def test_malformed_key_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "master.key"
     path.write_text("{not json", encoding="utf-8")
-    os.chmod(path, 0o600)
+    path.chmod(0o600)
     with pytest.raises(ConfigurationError, match="illisible"):
         load_key_file(path)
 

@@ -2,7 +2,9 @@
 
 On a temporary SQLite file, migrated and with the register's organisations synced. Requests are submitted in
 windows of at most 100; the window's answers are released once its last receipt is durable (`wait()`), the
-journal committing in groups of at most 100 entries or 10 ms. Afterwards the journal must hold one entry per
+journal committing in groups of at most 100 entries or 10 ms. Two pipelines: "strict" waits for each
+window before deciding the next; "overlapped" decides and submits the next window while the previous one is
+written (its answers are still released only once durable). Afterwards the journal must hold one entry per
 released answer and verify (`vigie.audit.check`). `missing()` says why the measurement cannot run when
 `vigie.audit` does not offer the journal.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +37,7 @@ GROUP_SECONDS = 0.010
 
 @dataclass(frozen=True)
 class Audited:
+    depth: int  # windows in flight: 1, wait for each window before the next; 2, decide the next meanwhile
     decisions: int
     per_s: float
     journal_rows: int
@@ -48,20 +52,38 @@ def missing() -> str | None:
         audit = importlib.import_module("vigie.audit")
     except ImportError as error:
         return f"vigie.audit is missing ({error})"
-    absent = [name for name in ("Journal", "AuditEvent", "AuditAction", "subject_pseudonym", "check")
-              if not hasattr(audit, name)]
+    absent = [
+        name
+        for name in ("Journal", "AuditEvent", "AuditAction", "subject_pseudonym", "check")
+        if not hasattr(audit, name)
+    ]
     return f"vigie.audit does not offer {', '.join(absent)} yet" if absent else None
 
 
 def _run(
-    journal: Any, audit: Any, policy: Policy, stream: Sequence[Request], agents: dict[str, Agent],
-    subjects: dict[int, SubjectState], pseudonyms: dict[int, str], budget_s: float,
+    journal: Any,
+    audit: Any,
+    policy: Policy,
+    stream: Sequence[Request],
+    agents: dict[str, Agent],
+    subjects: dict[int, SubjectState],
+    pseudonyms: dict[int, str],
+    depth: int,
+    budget_s: float,
 ) -> tuple[list[bool], float, float]:
+    """Windows of `WINDOW` requests; at most `depth` windows submitted and not yet released."""
     event, read, submit = audit.AuditEvent, audit.AuditAction.READ, journal.submit
     released: list[bool] = []
+    pending: deque[tuple[Any, list[bool]]] = deque()
     submitting = waiting = 0.0
     clock = time.perf_counter
     start = clock()
+
+    def release_oldest() -> None:
+        receipt, answers = pending.popleft()
+        receipt.wait()
+        released.extend(answers)  # only now, the window's entries durable, may its answers leave
+
     for begin in range(0, len(stream), WINDOW):
         t0 = clock()
         answers = []
@@ -71,29 +93,45 @@ def _run(
             decision = decide(policy, agents[r.agent.id], subjects[r.subject.id], r.purpose, categories)
             receipt = submit(
                 event(
-                    action=read, allowed=decision.allowed, reason=decision.reason, at=datetime.now(UTC),
-                    agent_id=r.agent.id, subject_ref=pseudonyms[r.subject.id], purpose=r.purpose,
+                    action=read,
+                    allowed=decision.allowed,
+                    reason=decision.reason,
+                    at=datetime.now(UTC),
+                    agent_id=r.agent.id,
+                    subject_ref=pseudonyms[r.subject.id],
+                    purpose=r.purpose,
                     categories=categories,
                 )
             )
             answers.append(decision.allowed)
+        pending.append((receipt, answers))
         t1 = clock()
-        if receipt is not None:
-            receipt.wait()
-        released += answers  # only now, the window's entries durable, may its answers leave
+        while len(pending) >= depth:
+            release_oldest()
         t2 = clock()
         submitting += t1 - t0
         waiting += t2 - t1
         if t2 - start > budget_s:
             break
+    t1 = clock()
+    while pending:
+        release_oldest()
+    waiting += clock() - t1
     return released, submitting, waiting
 
 
 def measure_audited(
-    register: Register, policy: Policy, stream: Sequence[Request], agents: dict[str, Agent],
-    subjects: dict[int, SubjectState], budget_s: float,
+    register: Register,
+    policy: Policy,
+    stream: Sequence[Request],
+    agents: dict[str, Agent],
+    subjects: dict[int, SubjectState],
+    depth: int,
+    budget_s: float,
 ) -> Audited:
-    """Decide and journal each request of `stream` (within `budget_s`), window by window."""
+    """Decide and journal each request of `stream` (within `budget_s`), window by window: with `depth` 1 each
+    window waits for its last receipt before the next is decided; with 2 the next window is decided and
+    submitted while the previous one is being written, and released once it is durable."""
     audit = importlib.import_module("vigie.audit")
     keyring = Keyring.generate()
     pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
@@ -105,7 +143,7 @@ def measure_audited(
                 sync_organisations(connection, register)
             with audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS) as journal:
                 released, submitting, waiting = _run(
-                    journal, audit, policy, stream, agents, subjects, pseudonyms, budget_s
+                    journal, audit, policy, stream, agents, subjects, pseudonyms, depth, budget_s
                 )
             with connect(engine) as connection:  # the journal is closed: every entry it acknowledged is here
                 rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
@@ -120,4 +158,4 @@ def measure_audited(
     if wrong:
         raise SystemExit(f"DISAGREEMENT: audited vigie differs from the expected answer on {wrong} requests")
     elapsed = submitting + waiting
-    return Audited(len(released), len(released) / elapsed, rows, verified, submitting, waiting)
+    return Audited(depth, len(released), len(released) / elapsed, rows, verified, submitting, waiting)

@@ -4,14 +4,18 @@ An engine is a callable and one prepared argument tuple per request (built befor
 `Agent` and `SubjectState` objects are built once); `allowed` turns its answer into a bool for the check.
 Throughput runs the stream in a list comprehension, under a time budget for slow peers, and every answer
 is checked against the expected one afterwards: a single disagreement aborts the run. Latency times each
-call with `perf_counter_ns` over a sample, after a warm-up.
+call with `perf_counter_ns` over a sample, after a warm-up. As `timeit` does, the cyclic garbage collector is
+paused during both passes, for every engine: the throughput pass keeps every answer for the check, and
+collecting a young generation that keeps growing with them would charge the engines for the harness.
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +57,10 @@ def check(engine: Engine, answers: list[bool], stream: Sequence[Request], size: 
     wrong = [(i, a) for i, (a, r) in enumerate(zip(answers, stream, strict=False)) if a != r.expected]
     if not wrong:
         return
-    lines = [f"DISAGREEMENT: {engine.name} ({size}) differs from the expected answer on {len(wrong)} of "
-             f"{len(answers)} requests; the first ones:"]
+    lines = [
+        f"DISAGREEMENT: {engine.name} ({size}) differs from the expected answer on {len(wrong)} of "
+        f"{len(answers)} requests; the first ones:"
+    ]
     for i, answer in wrong[:5]:
         r = stream[i]
         lines.append(
@@ -62,6 +68,16 @@ def check(engine: Engine, answers: list[bool], stream: Sequence[Request], size: 
             f"expected {r.expected} ({r.why or 'allowed'}), got {answer}"
         )
     raise Disagreement("\n".join(lines))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _throughput(engine: Engine, limit: int, budget_s: float) -> tuple[list[Any], float]:
@@ -109,9 +125,7 @@ def timer_floor_ns() -> int:
     return int(statistics.median(empty))
 
 
-def measure(
-    engine: Engine, stream: Sequence[Request], size: str, limit: int, samples: int, budget_s: float
-) -> Figures:
+def measure(engine: Engine, stream: Sequence[Request], size: str, limit: int, samples: int, budget_s: float) -> Figures:
     """Warm up, run the throughput pass (checked), then time calls one by one (for non-batch engines)."""
     warm = engine.args[: min(len(engine.args), 1000 if engine.per_call == 1 else 10)]
     deadline = time.perf_counter() + budget_s / 10
@@ -119,13 +133,15 @@ def measure(
         engine.call(*a)
         if time.perf_counter() > deadline:
             break
-    results, elapsed = _throughput(engine, max(1, limit // engine.per_call), budget_s)
+    with _collector_paused():
+        results, elapsed = _throughput(engine, max(1, limit // engine.per_call), budget_s)
     answers = engine.answers(results)
     check(engine, answers, stream, size)
     per_s = len(answers) / elapsed if elapsed else float("inf")
     if engine.per_call != 1:
         return Figures(len(answers), per_s, 0, None, None)
-    timings = _latencies(engine, samples, budget_s)
+    with _collector_paused():
+        timings = _latencies(engine, samples, budget_s)
     cut = sorted(timings)
     p99 = cut[min(len(cut) - 1, int(len(cut) * 0.99))]
     return Figures(len(answers), per_s, len(cut), statistics.median(cut) / 1000, p99 / 1000)

@@ -102,8 +102,12 @@ def synthetic_register(base: Register, target_rules: int, seed: int = 7) -> Regi
             for kind in rng.sample(kinds, KINDS_PER_SYNTHETIC_PROCESSING)
         }
         processings[ident] = template.model_copy(
-            update={"id": ident, "title": f"traitement synthétique {i}", "subjects": subjects,
-                    "objection_allowed": False}
+            update={
+                "id": ident,
+                "title": f"traitement synthétique {i}",
+                "subjects": subjects,
+                "objection_allowed": False,
+            }
         )
     slots = [f"{SYNTHETIC_PREFIX}processing_{i:05d}" for i in range(n_processings)] * ROLES_PER_SYNTHETIC_PROCESSING
     rng.shuffle(slots)
@@ -111,8 +115,9 @@ def synthetic_register(base: Register, target_rules: int, seed: int = 7) -> Regi
     for r, start in enumerate(range(0, len(slots), PROCESSINGS_PER_SYNTHETIC_ROLE)):
         ident = f"{SYNTHETIC_PREFIX}role_{r:05d}"
         served = tuple(dict.fromkeys(slots[start : start + PROCESSINGS_PER_SYNTHETIC_ROLE]))
-        roles[ident] = Role(id=ident, title=f"rôle synthétique {r}", national=r % NATIONAL_SHARE == 0,
-                            processings=served)
+        roles[ident] = Role(
+            id=ident, title=f"rôle synthétique {r}", national=r % NATIONAL_SHARE == 0, processings=served
+        )
     return replace(base, processings=processings, roles=roles)
 
 
@@ -190,8 +195,9 @@ def build_population(
                     held.append(other)
             local = any(r not in rules.national_roles for r in held)
             organisation = rng.choice(rules.local_organisations) if local else rules.national_organisation
-            agents.append(AgentSpec(f"agent-{len(agents):06d}", organisation, tuple(held), rng.random() >= 0.1,
-                                    synthetic))
+            agents.append(
+                AgentSpec(f"agent-{len(agents):06d}", organisation, tuple(held), rng.random() >= 0.1, synthetic)
+            )
     return Population(agents)
 
 

@@ -16,7 +16,6 @@ from vigie.ids import AgentId
 from vigie.register import Register
 from vigie.store.schema import agent_roles, agent_tokens, agents
 
-
 AGENT_ID_LENGTH = 32
 
 

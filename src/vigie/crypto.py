@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +78,7 @@ def load_key_file(path: Path) -> Keyring:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as error:
-        raise ConfigurationError(
-            f"fichier de clés absent : {path} (créez-le avec « vigie init »)"
-        ) from error
+        raise ConfigurationError(f"fichier de clés absent : {path} (créez-le avec « vigie init »)") from error
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigurationError(
             f"fichier de clés {path} lisible par d'autres utilisateurs (droits {stat.S_IMODE(mode):o}) : "
@@ -129,6 +128,22 @@ def open_sealed(key: bytes, sealed: bytes, binding: bytes) -> bytes:
         return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], binding)
     except (InvalidTag, ValueError) as error:
         raise DecryptionError("donnée chiffrée illisible (clé détruite, altérée ou déplacée)") from error
+
+
+def seal_many(
+    keys: Sequence[bytes], owners: Sequence[int], bindings: Sequence[bytes], texts: Sequence[bytes]
+) -> list[bytes]:
+    """`seal` for a batch, byte for byte the same format: `texts[i]` under `keys[owners[i]]` and `bindings[i]`.
+
+    Faster for bulk work only: one AES-GCM key schedule per key instead of per payload, nonces read at once.
+    """
+    ciphers = [AESGCM(key) for key in keys]
+    nonces = os.urandom(NONCE_BYTES * len(texts))
+    sealed = []
+    for offset, (owner, binding, text) in enumerate(zip(owners, bindings, texts, strict=True)):
+        nonce = nonces[offset * NONCE_BYTES : (offset + 1) * NONCE_BYTES]
+        sealed.append(nonce + ciphers[owner].encrypt(nonce, text, binding))
+    return sealed
 
 
 def new_data_key() -> bytes:

@@ -27,9 +27,7 @@ class Duration:
         """Parse `PnYnMnWnD` (date part only); raise ValueError with a French reason otherwise."""
         match = _PATTERN.match(text) if isinstance(text, str) else None
         if match is None or text == "P":
-            raise ValueError(
-                f"durée « {text} » mal formée : attendu une durée ISO 8601 comme P5Y, P18M, P13M ou P1D"
-            )
+            raise ValueError(f"durée « {text} » mal formée : attendu une durée ISO 8601 comme P5Y, P18M, P13M ou P1D")
         parts = {name: int(value) for name, value in match.groupdict().items() if value is not None}
         duration = cls(
             years=parts.get("years", 0),

@@ -6,8 +6,10 @@
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
     │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
     ├── NotFound                    a named thing does not exist (what, key)
+    ├── TamperedJournal             the audit journal fails verification (vigie.audit.errors)
     ├── AccessRefused               the gate said no (reason, journal entry)
     └── StorageError                the database cannot be reached or migrated
+        └── JournalError            the audit journal cannot be written or read (vigie.audit.errors)
 
 Errors carry their fields so that callers can render them in French without parsing messages.
 """

@@ -65,7 +65,7 @@ def test_tail_shows_a_table_newest_last(data_dir: Path, capsys: pytest.CaptureFi
     capsys.readouterr()
     assert run(["audit", "tail", "-n", "2"]) == 0
     out = capsys.readouterr().out
-    assert "Journal d'audit — 2 dernières entrées" in out
+    assert "Journal d'audit — les 2 dernières entrées" in out
     assert "lecture du journal" in out
     assert out.index("agent-a") < out.index("agent-b")
 

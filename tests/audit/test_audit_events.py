@@ -112,6 +112,8 @@ def test_the_subject_pseudonym_is_keyed_stable_and_short(keyring: Keyring) -> No
         ("reason", "nul\x00", "caractère nul"),
         ("categories", ("nir\x00",), "caractère nul"),
         ("source", 12, "texte attendu"),
+        ("allowed", 1, "booléen attendu"),
+        ("at", "2025-01-01", "date et heure attendues"),
     ],
 )
 def test_malformed_events_are_refused_before_reaching_the_writer(

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from vigie.audit import AuditEvent, Journal, JournalError, check
+from vigie.audit import AuditAction, AuditEvent, Journal, JournalError, check
 from vigie.audit.events import GENESIS_HASH, categories_text, chain_hash, encode, timestamp_text
+from vigie.audit.testing import RecordingJournal
 from vigie.crypto import Keyring
 from vigie.errors import InvalidInput
 from vigie.store import migrate, open_database
@@ -174,3 +175,40 @@ def test_a_receipt_not_confirmed_in_time_says_so(engine: Engine, keyring: Keyrin
         assert not receipt.done()
         with pytest.raises(JournalError, match="non confirmée"):
             receipt.wait(timeout=0.01)
+
+
+def test_a_power_safe_writer_fsyncs_each_group_on_sqlite_and_gives_its_connection_back_as_it_was(
+    tmp_path: Path, keyring: Keyring, make_event: EventFactory
+) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'vigie.db'}")
+    migrate(engine)
+    with Journal(engine, keyring, power_safe=True) as journal:
+        journal.append(make_event(0))
+        writer = journal._connect()
+        assert writer.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        writer.rollback()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL, the store's setting
+    engine.dispose()
+
+
+def test_the_recording_journal_lets_other_modules_assert_on_their_audit_events(make_event: EventFactory) -> None:
+    with RecordingJournal() as journal:
+        assert journal.append(make_event(0, action=AuditAction.DISCLOSE)) == 1
+        assert journal.submit(make_event(1)).wait() == 2
+        assert journal.append_many([make_event(2)]) == [3]
+    assert journal.actions() == [AuditAction.DISCLOSE, AuditAction.READ, AuditAction.READ]
+
+
+def test_awkward_text_is_stored_exactly_and_still_verifies(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    awkward = "tab\tnouvelle\nligne \\N \\. ; 'apostrophe' \"guillemets\" é€𝄞 \u2028 \x01 [red]balise[/]"
+    with Journal(engine, keyring) as journal:
+        journal.append_many(
+            [make_event(0, reason=awkward, purpose=awkward, source=awkward, categories=(awkward, "nir"))]
+        )
+    with engine.connect() as connection:
+        stored = connection.execute(select(audit_entries.c.reason, audit_entries.c.source)).one()
+    assert tuple(stored) == (awkward, awkward)
+    assert check(engine, keyring).ok

@@ -1,5 +1,9 @@
 """Signed checkpoints: the Merkle root over the first n entries, signed with the organisation's Ed25519 key.
 
+The tree's leaves are the entries' chain hashes: leaf = SHA-256(0x00 || entry_hash). Tying the tree to the chain
+this way makes a checkpoint authenticate every prev_hash link too (including where the chain restarts after a
+purge), and a leaf costs one short hash whatever the entry's size.
+
 A checkpoint is what an outside party keeps: with it and an inclusion proof they can check that an entry is in
 the journal, and that later checkpoints only extend it. Checkpoints are incremental: each stores its tree's
 frontier (at most log2 n hashes, checked against its signed root before use), so the next one only reads the

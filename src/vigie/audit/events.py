@@ -54,8 +54,6 @@ ACTION_LABELS = {
     AuditAction.AUDIT_READ: "lecture du journal",
 }
 
-CONNECTION_ACTIONS = frozenset({AuditAction.LOGIN, AuditAction.LOGIN_FAILED, AuditAction.LOGOUT})
-
 
 def subject_pseudonym(keyring: Keyring, subject_id: int) -> str:
     """The keyed pseudonym that stands for a subject in the journal: stable, but meaningless without the key."""
@@ -112,6 +110,8 @@ class AuditEvent:
             except ValueError as error:
                 raise InvalidInput("action", str(self.action), "action d'audit inconnue") from error
         at = self.at
+        if at.__class__ is not datetime and not isinstance(at, datetime):
+            raise InvalidInput("at", repr(at)[:40], "date et heure attendues (datetime avec fuseau)")
         if at.tzinfo is not UTC:
             if at.tzinfo is None or at.utcoffset() is None:
                 raise InvalidInput("at", at.isoformat(), "date sans fuseau horaire : précisez-le (UTC)")
@@ -124,11 +124,18 @@ class AuditEvent:
         agent = self.agent_id
         if agent is not None and (agent.__class__ is not str or "\x00" in agent or len(agent) > AGENT_ID_MAX):
             raise InvalidInput("agent_id", repr(agent)[:80], f"texte d'au plus {AGENT_ID_MAX} caractères attendu")
+        if self.allowed.__class__ is not bool:
+            raise InvalidInput("allowed", repr(self.allowed)[:20], "booléen attendu")
         if self.reason.__class__ is not str:
             raise _bad_text("reason", self.reason)
-        for value in (self.reason, self.purpose, self.recipient, self.source, *self.categories):
+        for field, value in (
+            ("reason", self.reason), ("purpose", self.purpose), ("recipient", self.recipient), ("source", self.source)
+        ):  # fmt: skip
             if value is not None and (value.__class__ is not str or "\x00" in value):
-                raise _bad_text("texte", value)
+                raise _bad_text(field, value)
+        for category in self.categories:
+            if category.__class__ is not str or "\x00" in category:
+                raise _bad_text("categories", category)
 
 
 def encode(

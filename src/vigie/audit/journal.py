@@ -6,9 +6,9 @@ one transaction, signs the new head and commits; only then are the receipts reso
 before its entry is committed.
 
 Writers never fork the chain: each group starts by locking the head row (`UPDATE … RETURNING`: a row lock on
-PostgreSQL, the database write lock on SQLite) and chains from what it reads there. That one primary-key
-statement also keeps another process (a CLI command beside the service) from being overwritten; the last head
-is kept in memory as `Journal.head`.
+PostgreSQL, the database write lock on SQLite) and chains from what it reads there, so a second writer (another
+process, a CLI command beside the service) is serialised, never forked from. That statement is the lock itself,
+so re-reading the head costs no extra round trip; the last head written is also kept as `Journal.head`.
 """
 
 from __future__ import annotations
@@ -80,8 +80,18 @@ class Journal:
     """Appends to the audit journal through one writer thread; use it as a context manager or `close()` it."""
 
     def __init__(
-        self, engine: Engine, keyring: Keyring, *, max_group: int = MAX_GROUP, max_delay: float = MAX_DELAY
+        self,
+        engine: Engine,
+        keyring: Keyring,
+        *,
+        max_group: int = MAX_GROUP,
+        max_delay: float = MAX_DELAY,
+        power_safe: bool = False,
     ) -> None:
+        """By default a commit is as durable as the store makes it: on SQLite (WAL, synchronous=NORMAL) an
+        acknowledged entry survives a crash or kill -9 of the process, on PostgreSQL a power cut too.
+        `power_safe=True` makes SQLite fsync the WAL at each group commit (synchronous=FULL on the writer's own
+        connection) so that it also survives a power cut, for about a fifth of the throughput."""
         self.engine = engine
         self.keyring = keyring
         self.head: tuple[int, bytes] | None = None
@@ -95,6 +105,8 @@ class Journal:
         self._ready: deque[_Group] = deque()
         self._closing = False
         self._connection: Connection | None = None
+        self._fsync = power_safe and engine.dialect.name == "sqlite"
+        self._store_sync = 1
         self._thread = threading.Thread(target=self._run, name="vigie-audit-writer", daemon=True)
         self._thread.start()
 
@@ -187,12 +199,18 @@ class Journal:
     def _connect(self) -> Connection:
         if self._connection is None:
             self._connection = self.engine.connect()
+            if self._fsync:
+                cursor = self._connection.connection.cursor()
+                self._store_sync = cursor.execute("PRAGMA synchronous").fetchone()[0]
+                cursor.execute("PRAGMA synchronous=FULL")
         return self._connection
 
     def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(Exception):  # a broken connection is discarded either way
+                if self._fsync:  # back to the store's setting before the connection returns to the pool
+                    connection.connection.cursor().execute(f"PRAGMA synchronous={int(self._store_sync)}")
                 connection.close()
 
     def _write(self, events: list[AuditEvent]) -> int:
@@ -208,8 +226,8 @@ class Journal:
                 raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
             seq, prev = int(locked[0][0]), bytes(locked[0][1])
             first = seq + 1
-            params: list[Any] = []
-            extend = params.extend
+            rows: list[tuple[Any, ...]] = []
+            add = rows.append
             for event in events:
                 seq += 1
                 # AuditEvent guarantees `at` is in UTC: this is timestamp_text, inlined for speed.
@@ -222,15 +240,12 @@ class Journal:
                     seq, at, action, agent, subject, purpose, categories, allowed, reason, recipient, source
                 )
                 entry_hash = sha256(prev + canonical).digest()
-                extend((
+                add((
                     seq, at, action, agent, subject, purpose, categories,
                     allowed, reason, recipient, source, prev, entry_hash,
                 ))  # fmt: skip
                 prev = entry_hash
-            width = 13 * sql.CHUNK
-            for start in range(0, len(params), width):
-                chunk = params[start : start + width]
-                cursor.execute(sql.insert(len(chunk) // 13), chunk)
+            sql.insert_rows(cursor, rows)
             cursor.execute(sql.head, (seq, prev, self._signer.sign(head_text(seq, prev))))
             cursor.close()
         self.head = (seq, prev)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, Integer, delete, insert, select, type_coerce, update
@@ -34,17 +35,21 @@ _INSERT_COLUMNS = (
 class WriterSql:
     """The writer's raw statements, in the driver's parameter style.
 
-    Rows go in as one multi-row INSERT per chunk rather than `executemany`: SQLite's driver releases the GIL
-    around every row it steps, so with producers running a per-row statement hands the GIL back and forth a
-    hundred times per group; one statement per chunk does it once.
+    On SQLite, rows go in as one multi-row INSERT per chunk rather than `executemany`: the driver releases the
+    GIL around every row it steps, so with producers running, a per-row statement hands the GIL back and forth a
+    hundred times per group; one statement per chunk does it once. On PostgreSQL, rows go through COPY, which
+    costs the client about half the CPU of a pipelined `executemany` (the server shares the machine), and a long
+    multi-row statement would be re-parsed by psycopg every time.
     """
 
     CHUNK = 500  # rows per INSERT: 6,500 parameters, under SQLite's and PostgreSQL's limits
 
     def __init__(self, dialect: str) -> None:
-        mark = "?" if dialect == "sqlite" else "%s"
+        self.multirow = dialect == "sqlite"
+        mark = "?" if self.multirow else "%s"
         self._row = f"({', '.join([mark] * 13)})"
         self._inserts: dict[int, str] = {}
+        self.copy = f"COPY audit_entries ({_INSERT_COLUMNS}) FROM STDIN"
         # Takes the head row's lock (row lock on PostgreSQL, the write lock on SQLite) and reads it at once.
         # Only constants and placeholders are interpolated below (S608 does not apply).
         self.lock = f"UPDATE audit_head SET seq = seq WHERE id = {HEAD_ID} RETURNING seq, entry_hash"  # noqa: S608
@@ -57,6 +62,17 @@ class WriterSql:
             values = ", ".join([self._row] * rows)
             sql = self._inserts[rows] = f"INSERT INTO audit_entries ({_INSERT_COLUMNS}) VALUES {values}"  # noqa: S608
         return sql
+
+    def insert_rows(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        """Insert the rows (13 values each, in `_INSERT_COLUMNS` order) with the driver's fastest path."""
+        if not self.multirow:
+            with cursor.copy(self.copy) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), self.CHUNK):
+            chunk = rows[start : start + self.CHUNK]
+            cursor.execute(self.insert(len(chunk)), list(chain.from_iterable(chunk)))
 
 
 @contextmanager

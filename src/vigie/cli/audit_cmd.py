@@ -101,7 +101,8 @@ def tail_cmd(
     if as_json:
         _echo_json([entry.to_dict() for entry in entries])
         return
-    table = Table(title=f"Journal d'audit — {len(entries)} dernières entrées")
+    shown = {0: "aucune entrée", 1: "la dernière entrée"}.get(len(entries), f"les {len(entries)} dernières entrées")
+    table = Table(title=f"Journal d'audit — {shown}")
     for column in ("N°", "Date (UTC)"):
         table.add_column(column, no_wrap=True)
     for column in ("Action", "Agent", "Personne", "Finalité et catégories", "Décision et motif"):

@@ -33,8 +33,9 @@ def _summary(report: SeedReport) -> None:
     table = Table(title="Personnes créées, par catégorie")
     table.add_column("Catégorie de personnes")
     table.add_column("Nombre", justify="right")
-    for kind, count in report.by_kind.items():
-        table.add_row(SUBJECT_KIND_LABELS.get(SubjectKind(kind), kind), french_int(count))
+    for kind in SubjectKind:  # the taxonomy's order: insured first
+        if kind.value in report.by_kind:
+            table.add_row(SUBJECT_KIND_LABELS[kind], french_int(report.by_kind[kind.value]))
     out.print(table)
 
 
@@ -52,7 +53,7 @@ def seed(
 ) -> None:
     """Crée une population synthétique chiffrée dans une base vide (refuse une base déjà peuplée)."""
     check_request(subjects, seed_value, records_per_subject)
-    env = prepare(load_settings(database_url=database), create_keys=True)
+    env = prepare(load_settings(database_url=database, demo=True), create_keys=True)
     try:
         report = seed_demo(
             env, subjects, seed=seed_value, records_per_subject=records_per_subject, progress=not as_json

@@ -87,7 +87,9 @@ def ibans(rng: np.random.Generator, count: int) -> list[str]:
     remainder = _mod97([(bank, 24), (branch, 19), (account, 8), (rib, 6), (np.full(count, 152700), 0)])
     check = 98 - remainder
     out = []
-    for c, b, g, a, k in zip(check.tolist(), bank.tolist(), branch.tolist(), account.tolist(), rib.tolist(), strict=True):
+    for c, b, g, a, k in zip(
+        check.tolist(), bank.tolist(), branch.tolist(), account.tolist(), rib.tolist(), strict=True
+    ):
         raw = f"FR{c:02d}{b:05d}{g:05d}{a:011d}{k:02d}"
         out.append(" ".join(raw[i : i + 4] for i in range(0, 27, 4)))
     return out

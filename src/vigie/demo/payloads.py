@@ -15,70 +15,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from vigie.demo import vocabulary as vocab
 from vigie.demo.numbers import ibans, rpps_numbers
 
 Ints = npt.NDArray[np.int64]
-
-
-def _q(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(json.dumps(v, ensure_ascii=False) for v in values)
-
-
-ACTS = (  # code (NGAP letter key or CCAM-format code), label, fee in euros, reimbursement rate
-    ("G", "consultation de médecine générale", 30.00, 70),
-    ("APC", "avis ponctuel de consultant", 60.00, 70),
-    ("AMI 1", "acte infirmier", 3.15, 60),
-    ("AMK 7.5", "rééducation par masseur-kinésithérapeute", 16.13, 60),
-    ("DEQP003", "électrocardiographie sur au moins 12 dérivations", 14.26, 70),
-    ("ZBQK002", "radiographie du thorax", 21.28, 70),
-    ("HBQK002", "radiographie intrabuccale rétroalvéolaire", 7.98, 70),
-    ("HBJD001", "détartrage et polissage des dents", 28.92, 70),
-    ("BFGA004", "extraction de cristallin par phacoémulsification", 271.70, 100),
-    ("JQGD010", "accouchement unique par voie naturelle", 313.50, 100),
-    ("B 60", "examen de biologie médicale", 16.20, 60),
-    ("PH7", "médicament à service médical rendu important", 12.40, 65),
-)
-ICD10 = _q(["E11.9", "I10", "J45.9", "F32.1", "M54.5", "C50.9", "I25.1", "K21.9", "N18.3", "G30.9"])
-ALD = tuple(
-    (n, json.dumps(label, ensure_ascii=False))
-    for n, label in (
-        (8, "diabète de type 1 et diabète de type 2"),
-        (30, "tumeur maligne"),
-        (5, "insuffisance cardiaque grave"),
-        (13, "maladie coronaire"),
-        (23, "affection psychiatrique de longue durée"),
-        (14, "insuffisance respiratoire chronique grave"),
-        (15, "maladie d'Alzheimer et autres démences"),
-    )
-)
-RIGHTS = _q(["PUMa", "Complémentaire santé solidaire", "ALD exonérante", "AME", "carte Vitale", "CEAM", "maternité"])
-BENEFITS = _q(["indemnités journalières maladie", "indemnités journalières maternité", "pension d'invalidité"])
-FAMILY = _q(["célibataire", "marié(e)", "pacsé(e)", "divorcé(e)", "veuf(ve)", "en concubinage"])
-STATUS = _q(["salarié", "demandeur d'emploi", "retraité", "étudiant", "travailleur indépendant", "sans activité"])
-RISKS = _q(["accident du travail", "accident de trajet", "maladie professionnelle"])
-FRAUDS = _q(
-    [
-        "fausse déclaration",
-        "facturation d'actes fictifs",
-        "usurpation d'identité",
-        "arrêt de travail non justifié",
-        "cumul de prestations indu",
-        "fraude à la résidence",
-    ]
-)
-FRAUD_STATUS = _q(["signalement", "en cours d'instruction", "classé sans suite", "pénalité financière", "plainte"])
-HARDSHIP = _q(["rupture de droits", "perte d'emploi", "isolement", "maladie grave", "handicap", "surendettement"])
-SUPPORT = _q(["accompagnement individuel", "information collective", "aide financière", "prévention désinsertion"])
-SERVICES = _q(["compte ameli", "amelipro", "net-entreprises", "application ameli", "espace employeur"])
-PROGRAMMES = _q(["M'T dents", "dépistage du cancer colorectal", "vaccination antigrippale", "prévention des TMS"])
-OFFERS = _q(["sophia", "PRADO", "ROSP", "Asalée", "Santé active"])
-PLACES = _q(["cabinet de ville", "hôpital", "domicile", "téléconsultation", "centre de santé"])
-HOUSING = _q(["locataire", "propriétaire", "hébergé", "logement d'urgence", "sans domicile stable"])
-SPECIALTIES = _q(["médecine générale", "soins infirmiers", "kinésithérapie", "pharmacie", "cardiologie"])
-ACT_CODES = _q([a[0] for a in ACTS])
-ACT_LABELS = _q([a[1] for a in ACTS])
-ACT_FEES = np.array([a[2] for a in ACTS])
-ACT_RATES = np.array([a[3] for a in ACTS])
 
 
 @dataclass
@@ -94,10 +34,12 @@ class Context:
         return [table[i] for i in self.rng.integers(0, len(table), size=rows.size).tolist()]
 
     def money(self, rows: Ints, median: float, spread: float = 0.8) -> list[float]:
-        return np.round(self.rng.lognormal(np.log(median), spread, size=rows.size), 2).tolist()
+        amounts: list[float] = np.round(self.rng.lognormal(np.log(median), spread, size=rows.size), 2).tolist()
+        return amounts
 
     def ints(self, rows: Ints, low: int, high: int) -> list[int]:
-        return self.rng.integers(low, high + 1, size=rows.size).tolist()
+        values: list[int] = self.rng.integers(low, high + 1, size=rows.size).tolist()
+        return values
 
     def dates(self, rows: Ints) -> list[str]:
         return [self.recorded[i] for i in rows.tolist()]
@@ -114,12 +56,12 @@ def _dump(values: list[dict[str, Any]]) -> list[str]:
 
 
 def health_care(c: Context, rows: Ints) -> list[str]:
-    act = c.rng.integers(0, len(ACTS), size=rows.size)
-    fee = np.round(ACT_FEES[act] * c.rng.choice([1, 1, 1, 2, 3], size=rows.size), 2).tolist()
-    paid = np.round(np.array(fee) * ACT_RATES[act] / 100, 2).tolist()
+    act = c.rng.integers(0, len(vocab.ACTS), size=rows.size)
+    fee = np.round(vocab.ACT_FEES[act] * c.rng.choice([1, 1, 1, 2, 3], size=rows.size), 2).tolist()
+    paid = np.round(np.array(fee) * vocab.ACT_RATES[act] / 100, 2).tolist()
     return [
-        f'{{"acte": {ACT_CODES[a]}, "libelle": {ACT_LABELS[a]}, "date": "{d}", "montant": {f:.2f}, '
-        f'"rembourse": {p:.2f}, "taux": {ACT_RATES[a]}}}'
+        f'{{"acte": {vocab.ACT_CODES[a]}, "libelle": {vocab.ACT_LABELS[a]}, "date": "{d}", "montant": {f:.2f}, '
+        f'"rembourse": {p:.2f}, "taux": {vocab.ACT_RATES[a]}}}'
         for a, d, f, p in zip(act.tolist(), c.dates(rows), fee, paid, strict=True)
     ]
 
@@ -128,19 +70,21 @@ def health_coding(c: Context, rows: Ints) -> list[str]:
     cip = c.ints(rows, 0, 999_999)
     return [
         f'{{"cim10": {code}, "cip13": "3400930{n:06d}", "quantite": {q}}}'
-        for code, n, q in zip(c.pick(ICD10, rows), cip, c.ints(rows, 1, 3), strict=True)
+        for code, n, q in zip(c.pick(vocab.ICD10, rows), cip, c.ints(rows, 1, 3), strict=True)
     ]
 
 
 def health_pathology(c: Context, rows: Ints) -> list[str]:
-    ald = [ALD[i] for i in c.ints(rows, 0, len(ALD) - 1)]
-    return [f'{{"ald": {n}, "libelle": {label}, "depuis": "{d}"}}' for (n, label), d in zip(ald, c.dates(rows), strict=True)]
+    ald = [vocab.ALD[i] for i in c.ints(rows, 0, len(vocab.ALD) - 1)]
+    return [
+        f'{{"ald": {n}, "libelle": {label}, "depuis": "{d}"}}' for (n, label), d in zip(ald, c.dates(rows), strict=True)
+    ]
 
 
 def rights(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"droit": {r}, "regime": "général", "ouverture": "{d}"}}'
-        for r, d in zip(c.pick(RIGHTS, rows), c.dates(rows), strict=True)
+        for r, d in zip(c.pick(vocab.RIGHTS, rows), c.dates(rows), strict=True)
     ]
 
 
@@ -149,7 +93,7 @@ def replacement_income(c: Context, rows: Ints) -> list[str]:
     days = c.ints(rows, 3, 90)
     return [
         f'{{"prestation": {b}, "du": "{d}", "jours": {n}, "montant_journalier": {x:.2f}, "total": {x * n:.2f}}}'
-        for b, d, n, x in zip(c.pick(BENEFITS, rows), c.dates(rows), days, daily, strict=True)
+        for b, d, n, x in zip(c.pick(vocab.BENEFITS, rows), c.dates(rows), days, daily, strict=True)
     ]
 
 
@@ -187,7 +131,9 @@ def contact(c: Context, rows: Ints) -> list[str]:
 
 def _choice(field: str, table: tuple[str, ...], extra: str = "") -> Generator:
     def generate(c: Context, rows: Ints) -> list[str]:
-        return [f'{{"{field}": {v}, "date": "{d}"{extra}}}' for v, d in zip(c.pick(table, rows), c.dates(rows), strict=True)]
+        return [
+            f'{{"{field}": {v}, "date": "{d}"{extra}}}' for v, d in zip(c.pick(table, rows), c.dates(rows), strict=True)
+        ]
 
     return generate
 
@@ -195,28 +141,29 @@ def _choice(field: str, table: tuple[str, ...], extra: str = "") -> Generator:
 def personal_situation(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"situation_familiale": {s}, "enfants_a_charge": {k}}}'
-        for s, k in zip(c.pick(FAMILY, rows), c.ints(rows, 0, 4), strict=True)
+        for s, k in zip(c.pick(vocab.FAMILY, rows), c.ints(rows, 0, 4), strict=True)
     ]
 
 
 def occupational_risk(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"sinistre": {r}, "date": "{d}", "taux_ipp": {t}}}'
-        for r, d, t in zip(c.pick(RISKS, rows), c.dates(rows), c.ints(rows, 0, 30), strict=True)
+        for r, d, t in zip(c.pick(vocab.RISKS, rows), c.dates(rows), c.ints(rows, 0, 30), strict=True)
     ]
 
 
 def fraud_case(c: Context, rows: Ints) -> list[str]:
+    motives, statuses = c.pick(vocab.FRAUDS, rows), c.pick(vocab.FRAUD_STATUS, rows)
     return [
         f'{{"motif": {m}, "statut": {s}, "prejudice": {x:.2f}, "date": "{d}"}}'
-        for m, s, x, d in zip(c.pick(FRAUDS, rows), c.pick(FRAUD_STATUS, rows), c.money(rows, 1800, 1.2), c.dates(rows), strict=True)
+        for m, s, x, d in zip(motives, statuses, c.money(rows, 1800, 1.2), c.dates(rows), strict=True)
     ]
 
 
 def social_situation(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"difficulte": {h}, "accompagnement": {s}, "debut": "{d}"}}'
-        for h, s, d in zip(c.pick(HARDSHIP, rows), c.pick(SUPPORT, rows), c.dates(rows), strict=True)
+        for h, s, d in zip(c.pick(vocab.HARDSHIP, rows), c.pick(vocab.SUPPORT, rows), c.dates(rows), strict=True)
     ]
 
 
@@ -226,7 +173,7 @@ def connection_logs(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"service": {s}, "ip": "{a[0]}.{a[1]}.{a[2]}.{a[3]}", '
         f'"horodatage": "{d}T{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}"}}'
-        for s, a, d, t in zip(c.pick(SERVICES, rows), ip, c.dates(rows), clock, strict=True)
+        for s, a, d, t in zip(c.pick(vocab.SERVICES, rows), ip, c.dates(rows), clock, strict=True)
     ]
 
 
@@ -255,14 +202,14 @@ def care_pathway(c: Context, rows: Ints) -> list[str]:
     doctors = rpps_numbers(c.rng, rows.size)
     return [
         f'{{"medecin_traitant_rpps": "{r}", "lieu": {p}, "date": "{d}"}}'
-        for r, p, d in zip(doctors, c.pick(PLACES, rows), c.dates(rows), strict=True)
+        for r, p, d in zip(doctors, c.pick(vocab.PLACES, rows), c.dates(rows), strict=True)
     ]
 
 
 def professional_activity(c: Context, rows: Ints) -> list[str]:
     return [
         f'{{"specialite": {s}, "secteur": {k}, "mode": "libéral"}}'
-        for s, k in zip(c.pick(SPECIALTIES, rows), c.ints(rows, 1, 2), strict=True)
+        for s, k in zip(c.pick(vocab.SPECIALTIES, rows), c.ints(rows, 1, 2), strict=True)
     ]
 
 
@@ -278,7 +225,7 @@ GENERATORS: dict[str, Generator] = {
     "health.care": health_care,
     "health.coding": health_coding,
     "health.pathology": health_pathology,
-    "professional_situation": _choice("statut", STATUS),
+    "professional_situation": _choice("statut", vocab.STATUS),
     "personal_situation": personal_situation,
     "financial": _amount("remboursement", 85.0),
     "banking": banking,
@@ -292,11 +239,11 @@ GENERATORS: dict[str, Generator] = {
     "siret": siret,
     "billing": billing,
     "fees": fees,
-    "prevention_follow_up": _choice("programme", PROGRAMMES, ', "etape": "invitation envoyée"'),
+    "prevention_follow_up": _choice("programme", vocab.PROGRAMMES, ', "etape": "invitation envoyée"'),
     "care_pathway": care_pathway,
     "professional_activity": professional_activity,
-    "programmes": _choice("offre", OFFERS),
-    "housing": _choice("logement", HOUSING),
+    "programmes": _choice("offre", vocab.OFFERS),
+    "housing": _choice("logement", vocab.HOUSING),
 }
 """One generator per category; a category not listed gets a dated stub, so new categories still seed."""
 

@@ -103,9 +103,7 @@ def birth_places(rng: np.random.Generator, home: Ints) -> tuple[list[str], Ints]
     commune = np.where(width == 2, rng.integers(1, 35, size=n), rng.integers(1, 700, size=n))
     commune = np.where(dept == _ABROAD, _COUNTRIES[rng.integers(0, len(_COUNTRIES), size=n)], commune)
     number = _DEPT_NUM[dept] * 10**width + commune
-    text = [
-        f"{_DEPTS[d]}{c:0{w}d}" for d, c, w in zip(dept.tolist(), commune.tolist(), width.tolist(), strict=True)
-    ]
+    text = [f"{_DEPTS[d]}{c:0{w}d}" for d, c, w in zip(dept.tolist(), commune.tolist(), width.tolist(), strict=True)]
     return text, np.asarray(number, dtype=np.int64)
 
 

@@ -80,6 +80,31 @@ def _ages(rng: np.random.Generator, kind: K, n: int) -> npt.NDArray[np.float64]:
     return minimum + span * rng.random(n)
 
 
+def _lifecycle(rng: np.random.Generator, kind: K, n: int) -> tuple[Ints | None, Ints, Ints, Ints]:
+    """Days ago of birth (None for organisations), creation, end of rights or activity, and death."""
+    minimum, span, created_years, end_share, death_share = LIFECYCLE[kind]
+    cap = int(created_years * YEAR)
+    age: Ints | None = None
+    if kind is K.INSURED or span > 0:
+        age = (_ages(rng, kind, n) * YEAR).astype(np.int64)
+        adult = age if kind is K.INSURED else age - int(minimum * YEAR)
+        created = 30 + (rng.random(n) * (np.maximum(np.minimum(adult, cap), 31) - 30)).astype(np.int64)
+        created = np.minimum(created, age)
+    else:
+        created = 30 + (rng.random(n) * (cap - 30)).astype(np.int64)
+    if kind is K.INSURED and age is not None:
+        # Deaths grow with age; a death ends the rights; other rights ended over the last nine years.
+        death_odds = 0.002 + 0.5 * np.clip((age / YEAR - 50) / 50, 0, 1) ** 2
+        died = np.where(rng.random(n) < death_odds, _before(rng, created, 9, 1.0), NONE)
+        ended = np.where(died >= 0, died, _before(rng, created, 9, end_share))
+        return age, created, ended, died
+    ended = _before(rng, created, 10, end_share)
+    died = _before(rng, np.where(ended >= 0, ended, created), 10, death_share)
+    if end_share > 0:  # dying ends an activity that had not ended before
+        ended = np.where((died >= 0) & (ended < 0), died, ended)
+    return age, created, ended, died
+
+
 def make_subjects(spec: SeedSpec, rng: np.random.Generator, kinds: Ints) -> Subjects:
     """Draw the subjects of a batch whose kinds are already planned."""
     n = len(kinds)
@@ -94,31 +119,9 @@ def make_subjects(spec: SeedSpec, rng: np.random.Generator, kinds: Ints) -> Subj
         rows = np.flatnonzero(kinds == code)
         if rows.size == 0:
             continue
-        _, span, created_years, end_share, death_share = LIFECYCLE[kind]
-        person = kind is K.INSURED or span > 0
-        age_days = (_ages(rng, kind, rows.size) * YEAR).astype(np.int64) if person else None
-        cap = int(created_years * YEAR)
-        if age_days is not None:
-            adult = age_days - int(LIFECYCLE[kind][0] * YEAR) if kind is not K.INSURED else age_days
-            cap_rows = np.maximum(np.minimum(adult, cap), 31)
-        else:
-            cap_rows = np.full(rows.size, cap)
-        created = 30 + (rng.random(rows.size) * (cap_rows - 30)).astype(np.int64)
-        if age_days is not None:
-            created = np.minimum(created, age_days)
-            birth[rows] = _days(spec.today, age_days)
-        if kind is K.INSURED:
-            age_years = age_days / YEAR if age_days is not None else 0.0
-            death_share_rows = 0.002 + 0.5 * np.clip((age_years - 50) / 50, 0, 1) ** 2
-            died = _before(rng, created, 9, 1.0)
-            died = np.where(rng.random(rows.size) < death_share_rows, died, NONE)
-            ended = np.where(died >= 0, died, _before(rng, created, 9, end_share))
-        else:
-            ended = _before(rng, created, 10, end_share)
-            died = _before(rng, np.where(ended >= 0, ended, created), 10, death_share)
-            if end_share > 0:  # dying ends an activity that had not ended before
-                ended = np.where((died >= 0) & (ended < 0), died, ended)
-        created_ago[rows], end_ago[rows], death_ago[rows] = created, ended, died
+        age, created_ago[rows], end_ago[rows], death_ago[rows] = _lifecycle(rng, kind, rows.size)
+        if age is not None:
+            birth[rows] = _days(spec.today, age)
         _identities(spec, rng, kind, rows, org, birth, identity, nir, siret)
     is_rights = np.isin(kinds, [spec.kinds.index(k) for k in RIGHTS_KINDS if k in spec.kinds])
     return Subjects(

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
 from vigie.bootstrap import Environment
@@ -32,10 +33,12 @@ from vigie.demo.spec import SeedSpec, build_spec
 from vigie.demo.writer import bulk_writer
 from vigie.errors import ConfigurationError, InvalidInput, StorageError, VigieError
 from vigie.store import connect
-from vigie.store.schema import records, subjects
+from vigie.store.schema import records as records_table
+from vigie.store.schema import subjects as subjects_table
 
 BATCH_SIZE = 20_000
 MAX_RECORDS_PER_SUBJECT = 1_000.0
+WORKER_NICENESS = 5
 
 
 class PopulationExists(VigieError):
@@ -99,7 +102,7 @@ def check_request(subjects: int, seed: int, records_per_subject: float) -> None:
 def has_population(engine: Engine) -> bool:
     """Does the database already hold at least one subject?"""
     with connect(engine) as connection:
-        return connection.execute(select(subjects.c.id).limit(1)).first() is not None
+        return connection.execute(select(subjects_table.c.id).limit(1)).first() is not None
 
 
 def seed_demo(
@@ -119,13 +122,15 @@ def seed_demo(
     on the seed, the date and the batch size, never on the number of worker processes.
     """
     check_request(subjects, seed, records_per_subject)
+    if batch_size < 1:
+        raise InvalidInput("taille de lot", str(batch_size), "il faut au moins une personne par lot")
     day = today or dt.datetime.now(ZoneInfo(env.settings.timezone)).date()
     spec = build_spec(env.register, env.policy, seed=seed, today=day, records_per_subject=records_per_subject)
     if not spec.org_codes:
         raise ConfigurationError("le registre ne déclare aucune caisse locale : la population ne peut être rattachée")
     started = time.perf_counter()
     subject_start, record_start = _next_ids(env.engine)
-    sizes = [min(batch_size, subjects - start) for start in range(0, subjects, max(batch_size, 1))]
+    sizes = [min(batch_size, subjects - start) for start in range(0, subjects, batch_size)]
     pool_size = min(workers if workers is not None else (os.cpu_count() or 1), len(sizes))
     by_kind: Counter[str] = Counter()
     written = 0
@@ -153,11 +158,11 @@ def seed_demo(
 def _next_ids(engine: Engine) -> tuple[int, int]:
     """The first free subject and record ids; refuses a database that already holds people."""
     with connect(engine) as connection:
-        count = connection.scalar(select(func.count()).select_from(subjects)) or 0
+        count = connection.scalar(select(func.count()).select_from(subjects_table)) or 0
         if count:
             raise PopulationExists(count)
-        last_subject = connection.scalar(select(func.max(subjects.c.id))) or 0
-        last_record = connection.scalar(select(func.max(records.c.id))) or 0
+        last_subject = connection.scalar(select(func.max(subjects_table.c.id))) or 0
+        last_record = connection.scalar(select(func.max(records_table.c.id))) or 0
     return int(last_subject) + 1, int(last_record) + 1
 
 
@@ -177,8 +182,16 @@ _WORKER: tuple[SeedSpec, Keyring] | None = None
 
 
 def _init_worker(spec: SeedSpec, keyring: Keyring) -> None:
-    global _WORKER  # noqa: PLW0603 - one spec per worker process, set once by the pool
+    """Keep the batch recipe in the worker; yield the CPU to the writer, the seed's critical path.
+
+    Ctrl+C is left to the parent, which stops submitting, lets the batches in flight finish and rolls back
+    the one being written.
+    """
+    global _WORKER  # one spec per worker process, set once by the pool
     _WORKER = (spec, keyring)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
 
 
 def _build_in_worker(batch_no: int, size: int, subject_start: int, record_start: int) -> Batch:
@@ -237,20 +250,20 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[int, int], None]]
         return
     columns = (
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("personnes · {task.fields[records]} enregistrements · écoulé"),
-        TimeElapsedColumn(),
-        TextColumn("· restant"),
+        BarColumn(bar_width=20),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[people]} personnes, {task.fields[records]} enregistrements"),
+        TextColumn("· reste"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task("Population de démonstration", total=total, records="0")
-        written = 0
+        task = bar.add_task("Population", total=total, people="0", records="0")
+        people = written = 0
 
         def advance(subject_count: int, record_count: int) -> None:
-            nonlocal written
+            nonlocal people, written
+            people += subject_count
             written += record_count
-            bar.update(task, advance=subject_count, records=french_int(written))
+            bar.update(task, advance=subject_count, people=french_int(people), records=french_int(written))
 
         yield advance

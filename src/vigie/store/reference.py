@@ -15,8 +15,7 @@ _FIELDS = ("name", "kind", "department", "city", "director", "dpo")
 def sync_organisations(connection: Connection, register: Register) -> int:
     """Insert the register's organisations the database lacks, refresh the others; return the count."""
     rows: list[dict[str, Any]] = [
-        {"code": o.code, **o.model_dump(mode="json", include=set(_FIELDS))}
-        for o in register.organisations.values()
+        {"code": o.code, **o.model_dump(mode="json", include=set(_FIELDS))} for o in register.organisations.values()
     ]
     existing = set(connection.scalars(select(organisations.c.code)))
     new = [row for row in rows if row["code"] not in existing]

@@ -93,6 +93,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    tables = ("vigie_meta", "agent_tokens", "agent_roles", "agents", "consents", "objections", "records", "subjects", "organisations")
+    tables = (
+        "vigie_meta",
+        "agent_tokens",
+        "agent_roles",
+        "agents",
+        "consents",
+        "objections",
+        "records",
+        "subjects",
+        "organisations",
+    )
     for table in tables:
         op.drop_table(table)

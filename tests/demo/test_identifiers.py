@@ -1,0 +1,74 @@
+"""The demo's identifiers pass the checks vigie applies to real input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from demo_support import Population
+from sqlalchemy import Engine
+from stdnum import iban, luhn
+
+from vigie.crypto import blind_index
+from vigie.demo import numbers
+from vigie.demo.people import nirs
+from vigie.identifiers import validate_nir, validate_siret
+from vigie.taxonomy import SubjectKind
+
+
+def test_every_insured_person_has_a_valid_nir_matching_the_blind_index(
+    engine: Engine, seeded: Callable[..., Population]
+) -> None:
+    """NIRs decrypted from identities validate (key included) and their keyed index is the stored one."""
+    population = seeded(engine, 600)
+    insured = [s for s in population.subjects if s["kind"] == SubjectKind.INSURED]
+    assert len(insured) > 400
+    for subject in insured:
+        identity = subject["identity_plain"]
+        assert validate_nir(identity["nir"]) == identity["nir"]
+        assert subject["nir_index"] == blind_index(population.env.keyring, "nir", identity["nir"])
+        sex, year, month = identity["nir"][0], identity["nir"][1:3], identity["nir"][3:5]
+        assert sex == ("2" if identity["sexe"] == "F" else "1")
+        assert identity["date_naissance"][2:4] == year and identity["date_naissance"][5:7] == month
+
+
+def test_employers_and_establishments_have_valid_sirets_matching_the_blind_index(
+    engine: Engine, seeded: Callable[..., Population]
+) -> None:
+    """SIREN and NIC keys are right (Luhn), and only SIRET holders get a SIRET index."""
+    population = seeded(engine, 1500)
+    holders = [s for s in population.subjects if s["siret_index"] is not None]
+    assert {s["kind"] for s in holders} >= {SubjectKind.EMPLOYER, SubjectKind.HEALTH_ESTABLISHMENT}
+    for subject in holders:
+        siret = subject["identity_plain"]["siret"]
+        assert validate_siret(siret) == siret
+        assert subject["siret_index"] == blind_index(population.env.keyring, "siret", siret)
+    assert all("siret" not in s["identity_plain"] for s in population.subjects if s["siret_index"] is None)
+
+
+def test_nirs_cover_corsica_overseas_and_births_abroad() -> None:
+    """Birth places include 2A/2B, the 97x départements and « 99 » + country, all with valid keys."""
+    rng = np.random.default_rng(3)
+    count = 20_000
+    birth = np.full(count, np.datetime64("1980-03-15"), dtype="datetime64[D]")
+    home = np.full(count, -1, dtype=np.int64)
+    values, places = nirs(rng, rng.random(count) < 0.5, birth, home)
+    assert all(validate_nir(v) for v in values)
+    departments = {p[:2] for p in places} | {p[:3] for p in places if p.startswith("97")}
+    assert {"2A", "2B", "99", "971", "974"} <= departments
+
+
+def test_generated_rpps_finess_and_iban_numbers_pass_their_checks() -> None:
+    """RPPS and FINESS keys are Luhn keys; IBANs carry valid check digits."""
+    rng = np.random.default_rng(5)
+    assert all(luhn.is_valid(n) and len(n) == 11 for n in numbers.rpps_numbers(rng, 2000))
+    assert all(luhn.is_valid(n) for n in numbers.finess_numbers(rng, np.full(500, 75, dtype=np.int64), 500))
+    assert all(iban.is_valid(n) and n.startswith("FR") for n in numbers.ibans(rng, 2000))
+    assert all(validate_siret(n) for n in numbers.sirets(rng, 5000))
+
+
+def test_luhn_check_digit_matches_the_reference_algorithm() -> None:
+    """The vectorised Luhn key equals python-stdnum's for arbitrary stems."""
+    stems = np.random.default_rng(7).integers(0, 10**12, size=1000, dtype=np.int64)
+    keys = numbers.luhn_check_digit(stems, 12)
+    assert [int(luhn.calc_check_digit(f"{s:012d}")) for s in stems.tolist()] == keys.tolist()
