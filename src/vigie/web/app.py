@@ -13,7 +13,7 @@ from vigie.audit import Journal
 from vigie.bootstrap import Environment
 from vigie.web import errors
 from vigie.web.policy_view import policy_page
-from vigie.web.routes import access_api, health, pages, register_api
+from vigie.web.routes import access_api, audit_api, health, pages, register_api
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -57,5 +57,6 @@ def create_app(env: Environment) -> FastAPI:
     app.include_router(register_api.router)
     app.include_router(health.router)
     app.include_router(access_api.router)
+    app.include_router(audit_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
