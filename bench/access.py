@@ -355,6 +355,7 @@ def main() -> None:
 
     audited_per_s: float | None = None
     overlapped_per_s: float | None = None
+    processes_per_s: float | None = None
     audited_lines: list[str] = []
     why_not = audited.missing()
     if why_not is None:
@@ -374,6 +375,22 @@ def main() -> None:
             else:
                 overlapped_per_s = run.per_s
             audited_lines.append(audited_line(run))
+        small = results[0]
+        multi = audited.measure_audited_processes(
+            register,
+            small.size.policy,
+            small.stream,
+            small.agents,
+            small.subjects,
+            processes=2,
+            budget_s=max(30.0, options.budget_s),
+        )
+        processes_per_s = multi.per_s
+        audited_lines.append(
+            f"audited, {multi.processes} service processes on one SQLite journal (strict windows each): "
+            f"[bold]{multi.per_s:,.0f} decisions/s[/] over {multi.decisions:,}; {multi.journal_rows:,} entries "
+            f"stored, one chain, {'verified' if multi.verified else 'NOT verified'}"
+        )
     else:
         audited_lines.append(f"audited throughput NOT MEASURED: {why_not}")
 
@@ -393,6 +410,7 @@ def main() -> None:
     print(
         f"RESULT access decisions_per_s={vigie.per_s:.0f} "
         f"audited_per_s={'nan' if audited_per_s is None else f'{audited_per_s:.0f}'} "
+        f"audited_2proc_per_s={'nan' if processes_per_s is None else f'{processes_per_s:.0f}'} "
         f"vs_casbin={figures['vs_casbin']:.1f} vs_cedar={figures['vs_cedar']:.1f} "
         f"p99_us={vigie.p99_us:.2f} p99_100k_us={vigie_large.p99_us:.2f} "
         f"casbin_per_s={results[0].best('casbin').figures.per_s:.0f} "

@@ -159,3 +159,92 @@ def measure_audited(
         raise SystemExit(f"DISAGREEMENT: audited vigie differs from the expected answer on {wrong} requests")
     elapsed = submitting + waiting
     return Audited(depth, len(released), len(released) / elapsed, rows, verified, submitting, waiting)
+
+
+@dataclass(frozen=True)
+class AuditedProcesses:
+    processes: int
+    decisions: int
+    per_s: float
+    journal_rows: int
+    verified: bool
+
+
+_SHARED: dict[str, Any] = {}  # set before forking: the policy holds mapping proxies, which do not pickle
+
+
+def _worker(index: int, barrier: Any, results: Any) -> None:
+    """One service process: its own engine and journal on the shared SQLite file, its share of the stream."""
+    url, keyring, policy, agents, subjects, pseudonyms, budget_s = (
+        _SHARED[k] for k in ("url", "keyring", "policy", "agents", "subjects", "pseudonyms", "budget_s")
+    )
+    stream = _SHARED["stream"][index :: _SHARED["processes"]]
+    audit = importlib.import_module("vigie.audit")
+    engine = open_database(url)
+    try:
+        with audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS) as journal:
+            barrier.wait()
+            start = time.perf_counter()
+            released, _, _ = _run(journal, audit, policy, stream, agents, subjects, pseudonyms, 1, budget_s)
+            end = time.perf_counter()
+    finally:
+        engine.dispose()
+    wrong = sum(a != r.expected for a, r in zip(released, stream, strict=False))
+    results.put((len(released), start, end, wrong))
+
+
+def measure_audited_processes(
+    register: Register,
+    policy: Policy,
+    stream: Sequence[Request],
+    agents: dict[str, Agent],
+    subjects: dict[int, SubjectState],
+    processes: int,
+    budget_s: float,
+) -> AuditedProcesses:
+    """As a service runs: `processes` worker processes, each deciding its share of the stream and journaling
+    into the same SQLite journal (the head-row lock keeps one chain); throughput over the common wall time."""
+    import multiprocessing
+
+    audit = importlib.import_module("vigie.audit")
+    keyring = Keyring.generate()
+    pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'audit.db'}"
+        engine = open_database(url)
+        try:
+            migrate(engine)
+            with connect(engine) as connection:
+                sync_organisations(connection, register)
+            engine.dispose()
+            _SHARED.update(
+                url=url,
+                keyring=keyring,
+                policy=policy,
+                agents=agents,
+                subjects=subjects,
+                pseudonyms=pseudonyms,
+                budget_s=budget_s,
+                stream=stream,
+                processes=processes,
+            )
+            barrier, queue = context.Barrier(processes), context.Queue()
+            workers = [context.Process(target=_worker, args=(i, barrier, queue)) for i in range(processes)]
+            for worker in workers:
+                worker.start()
+            results = [queue.get() for _ in workers]
+            for worker in workers:
+                worker.join()
+            with connect(engine) as connection:
+                rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
+            verified = bool(audit.check(engine, keyring).ok)
+        finally:
+            engine.dispose()
+    decided = sum(r[0] for r in results)
+    if sum(r[3] for r in results):
+        raise SystemExit("DISAGREEMENT: audited vigie (processes) differs from the expected answers")
+    if rows < decided or not verified:
+        raise SystemExit(f"DURABILITY/INTEGRITY: {decided} answers released, {rows} entries, verified={verified}")
+    wall = max(r[2] for r in results) - min(r[1] for r in results)
+    return AuditedProcesses(processes, decided, decided / wall, rows, verified)
