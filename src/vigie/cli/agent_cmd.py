@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from vigie.agents import issue_token, list_agents
+from vigie.audit import AuditAction, AuditEvent, Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
 from vigie.settings import load_settings
@@ -54,4 +55,15 @@ def token_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent"
     env = prepare(load_settings(database_url=database))
     with connect(env.engine) as connection:
         token = issue_token(connection, agent, date.today())
+    with Journal(env.engine, env.keyring) as journal:  # a new session for the agent: a connection trace
+        journal.append(
+            AuditEvent(
+                action=AuditAction.LOGIN,
+                allowed=True,
+                reason="jeton d'accès à l'API délivré (30 jours)",
+                at=datetime.now(UTC),
+                agent_id=agent,
+                source="ligne de commande",
+            )
+        )
     typer.echo(token)
