@@ -37,6 +37,7 @@ GROUP_SECONDS = 0.010
 
 @dataclass(frozen=True)
 class Audited:
+    writer: str  # "thread": the writer thread of `Journal`; "process": `ProcessJournal`'s writer process
     depth: int  # windows in flight: 1, wait for each window before the next; 2, decide the next meanwhile
     decisions: int
     per_s: float
@@ -128,6 +129,7 @@ def measure_audited(
     subjects: dict[int, SubjectState],
     depth: int,
     budget_s: float,
+    writer: str = "thread",
 ) -> Audited:
     """Decide and journal each request of `stream` (within `budget_s`), window by window: with `depth` 1 each
     window waits for its last receipt before the next is decided; with 2 the next window is decided and
@@ -136,12 +138,25 @@ def measure_audited(
     keyring = Keyring.generate()
     pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
     with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
-        engine = open_database(f"sqlite:///{Path(directory) / 'audit.db'}")
+        url = f"sqlite:///{Path(directory) / 'audit.db'}"
+        engine = open_database(url)
         try:
             migrate(engine)
             with connect(engine) as connection:
                 sync_organisations(connection, register)
-            with audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS) as journal:
+            if writer == "process":
+                from vigie.audit.daemon import ProcessJournal
+
+                opened: Any = ProcessJournal(url, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
+            else:
+                opened = audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
+            with opened as journal:
+                # Warm-up, out of the clock: the writer connects (and, for a process, starts its interpreter).
+                journal.append(
+                    audit.AuditEvent(
+                        action=audit.AuditAction.DECIDE, allowed=True, reason="échauffement", at=datetime.now(UTC)
+                    )
+                )
                 released, submitting, waiting = _run(
                     journal, audit, policy, stream, agents, subjects, pseudonyms, depth, budget_s
                 )
@@ -158,7 +173,7 @@ def measure_audited(
     if wrong:
         raise SystemExit(f"DISAGREEMENT: audited vigie differs from the expected answer on {wrong} requests")
     elapsed = submitting + waiting
-    return Audited(depth, len(released), len(released) / elapsed, rows, verified, submitting, waiting)
+    return Audited(writer, depth, len(released), len(released) / elapsed, rows, verified, submitting, waiting)
 
 
 @dataclass(frozen=True)

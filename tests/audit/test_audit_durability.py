@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vigie.audit import check
@@ -20,11 +21,15 @@ CHILD = r"""
 import sys, threading
 from datetime import UTC, datetime
 from vigie.audit import AuditEvent, Journal
+from vigie.audit.daemon import ProcessJournal
 from vigie.crypto import Keyring
 from vigie.store import open_database
 
 keyring = Keyring(bytes(32), bytes(32), bytes.fromhex(sys.argv[2]))
-journal = Journal(open_database(sys.argv[1]), keyring)
+if sys.argv[3] == "process":
+    journal = ProcessJournal(sys.argv[1], keyring)
+else:
+    journal = Journal(open_database(sys.argv[1]), keyring)
 lock = threading.Lock()
 
 def worker(k):
@@ -45,13 +50,16 @@ threading.Event().wait()
 """
 
 
-def test_every_seq_printed_before_a_kill_9_is_in_the_database_and_the_chain_verifies(tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["thread", "process"])
+def test_every_seq_printed_before_a_kill_9_is_in_the_database_and_the_chain_verifies(
+    tmp_path: Path, writer: str
+) -> None:
     url = f"sqlite:///{tmp_path / 'vigie.db'}"
     engine = open_database(url)
     migrate(engine)
     keyring = Keyring.generate()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, url, keyring.signing_seed.hex()], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, url, keyring.signing_seed.hex(), writer], stdout=subprocess.PIPE, text=True
     )
     assert child.stdout is not None
     printed: list[int] = []

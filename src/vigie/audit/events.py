@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import NamedTuple, Self
 
 from vigie.crypto import Keyring, blind_index
 from vigie.errors import InvalidInput
@@ -86,56 +87,74 @@ def _bad_text(field: str, value: object) -> InvalidInput:
     return InvalidInput(field, repr(value)[:80], "texte attendu, sans caractère nul")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AuditEvent:
-    """One traced use of personal data or connection; refused at construction when malformed, so that a bad
-    event never reaches (and fails) a whole group commit."""
-
+class _EventFields(NamedTuple):
     action: AuditAction
     allowed: bool
     reason: str
     at: datetime
-    agent_id: str | None = None
-    subject_ref: str | None = None
-    purpose: str | None = None
-    categories: tuple[str, ...] = ()
-    recipient: str | None = None
-    source: str | None = None
+    agent_id: str | None
+    subject_ref: str | None
+    purpose: str | None
+    categories: tuple[str, ...]
+    recipient: str | None
+    source: str | None
 
-    def __post_init__(self) -> None:
-        # Written for speed (it runs once per traced access): cheap identity checks first, slow paths rarely.
-        if self.action.__class__ is not AuditAction:
+
+class AuditEvent(_EventFields):
+    """One traced use of personal data or connection; refused at construction when malformed, so that a bad
+    event never reaches (and fails) a whole group commit.
+
+    An immutable named tuple built by a validating `__new__`: it is made once per traced access, and this is
+    the cheapest immutable record CPython offers (a frozen dataclass costs nearly twice as much to build)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        *,
+        action: AuditAction,
+        allowed: bool,
+        reason: str,
+        at: datetime,
+        agent_id: str | None = None,
+        subject_ref: str | None = None,
+        purpose: str | None = None,
+        categories: Iterable[str] = (),
+        recipient: str | None = None,
+        source: str | None = None,
+    ) -> Self:
+        # Written for speed: cheap identity checks first, slow paths rarely.
+        if action.__class__ is not AuditAction:
             try:
-                object.__setattr__(self, "action", AuditAction(self.action))
+                action = AuditAction(action)
             except ValueError as error:
-                raise InvalidInput("action", str(self.action), "action d'audit inconnue") from error
-        at = self.at
+                raise InvalidInput("action", str(action), "action d'audit inconnue") from error
         if at.__class__ is not datetime and not isinstance(at, datetime):
             raise InvalidInput("at", repr(at)[:40], "date et heure attendues (datetime avec fuseau)")
         if at.tzinfo is not UTC:
             if at.tzinfo is None or at.utcoffset() is None:
                 raise InvalidInput("at", at.isoformat(), "date sans fuseau horaire : précisez-le (UTC)")
-            object.__setattr__(self, "at", at.astimezone(UTC))
-        ref = self.subject_ref
-        if ref is not None and (ref.__class__ is not str or not _PSEUDONYM(ref)):
+            at = at.astimezone(UTC)
+        if subject_ref is not None and (subject_ref.__class__ is not str or not _PSEUDONYM(subject_ref)):
             raise InvalidInput("subject_ref", "…", "pseudonyme attendu (subject_pseudonym), jamais un nom ou un NIR")
-        if self.categories.__class__ is not tuple:
-            object.__setattr__(self, "categories", tuple(self.categories))
-        agent = self.agent_id
-        if agent is not None and (agent.__class__ is not str or "\x00" in agent or len(agent) > AGENT_ID_MAX):
-            raise InvalidInput("agent_id", repr(agent)[:80], f"texte d'au plus {AGENT_ID_MAX} caractères attendu")
-        if self.allowed.__class__ is not bool:
-            raise InvalidInput("allowed", repr(self.allowed)[:20], "booléen attendu")
-        if self.reason.__class__ is not str:
-            raise _bad_text("reason", self.reason)
-        for field, value in (
-            ("reason", self.reason), ("purpose", self.purpose), ("recipient", self.recipient), ("source", self.source)
-        ):  # fmt: skip
+        if categories.__class__ is not tuple:
+            categories = tuple(categories)
+        if agent_id is not None and (
+            agent_id.__class__ is not str or "\x00" in agent_id or len(agent_id) > AGENT_ID_MAX
+        ):
+            raise InvalidInput("agent_id", repr(agent_id)[:80], f"texte d'au plus {AGENT_ID_MAX} caractères attendu")
+        if allowed.__class__ is not bool:
+            raise InvalidInput("allowed", repr(allowed)[:20], "booléen attendu")
+        if reason.__class__ is not str or "\x00" in reason:
+            raise _bad_text("reason", reason)
+        for field, value in (("purpose", purpose), ("recipient", recipient), ("source", source)):
             if value is not None and (value.__class__ is not str or "\x00" in value):
                 raise _bad_text(field, value)
-        for category in self.categories:
+        for category in categories:
             if category.__class__ is not str or "\x00" in category:
                 raise _bad_text("categories", category)
+        fields = (action, allowed, reason, at, agent_id, subject_ref, purpose, categories, recipient, source)
+        return tuple.__new__(cls, fields)
 
 
 def encode(

@@ -23,6 +23,7 @@ from time import monotonic
 from types import TracebackType
 from typing import Any, Self
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
 
 from vigie.audit.errors import JournalError
@@ -41,8 +42,8 @@ _ACTION_TEXT = {action: action.value for action in AuditAction}
 class _Group:
     __slots__ = ("done", "error", "events", "first_seq", "opened")
 
-    def __init__(self, events: list[AuditEvent]) -> None:
-        self.events = events
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events  # AuditEvents in this process's writer; prepared rows on their way to a writer process
         self.opened = monotonic()
         self.done = threading.Event()
         self.first_seq = 0
@@ -215,41 +216,59 @@ class Journal:
 
     def _write(self, events: list[AuditEvent]) -> int:
         """Chain and insert one group in one transaction; return the first seq."""
-        connection = self._connect()
-        sql = self._sql
-        sha256 = hashlib.sha256
-        with connection.begin():
-            cursor: Any = connection.connection.cursor()
-            cursor.execute(sql.lock)
-            locked = cursor.fetchall()
-            if not locked:
-                raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
-            seq, prev = int(locked[0][0]), bytes(locked[0][1])
-            first = seq + 1
-            rows: list[tuple[Any, ...]] = []
-            add = rows.append
-            for event in events:
-                seq += 1
-                # AuditEvent guarantees `at` is in UTC: this is timestamp_text, inlined for speed.
-                at = event.at.isoformat(timespec="microseconds")[:26] + "Z"
-                categories = categories_text(event.categories)
-                action = _ACTION_TEXT[event.action]
-                agent, subject, purpose = event.agent_id, event.subject_ref, event.purpose
-                allowed, reason, recipient, source = event.allowed, event.reason, event.recipient, event.source
-                canonical = encode(
-                    seq, at, action, agent, subject, purpose, categories, allowed, reason, recipient, source
-                )
-                entry_hash = sha256(prev + canonical).digest()
-                add((
-                    seq, at, action, agent, subject, purpose, categories,
-                    allowed, reason, recipient, source, prev, entry_hash,
-                ))  # fmt: skip
-                prev = entry_hash
-            sql.insert_rows(cursor, rows)
-            cursor.execute(sql.head, (seq, prev, self._signer.sign(head_text(seq, prev))))
-            cursor.close()
-        self.head = (seq, prev)
+        first, self.head = write_group(self._connect(), self._sql, self._signer, [prepared(e) for e in events])
         return first
+
+
+Prepared = tuple[str, str, str | None, str | None, str | None, str, bool, str, str | None, str | None]
+
+
+def prepared(event: AuditEvent) -> Prepared:
+    """An event's columns in their canonical text: what `write_group` chains (and what crosses a pipe)."""
+    return (
+        # AuditEvent guarantees `at` is in UTC: this is timestamp_text, inlined for speed.
+        event.at.isoformat(timespec="microseconds")[:26] + "Z",
+        _ACTION_TEXT[event.action],
+        event.agent_id,
+        event.subject_ref,
+        event.purpose,
+        categories_text(event.categories),
+        event.allowed,
+        event.reason,
+        event.recipient,
+        event.source,
+    )
+
+
+def write_group(
+    connection: Connection, sql: WriterSql, signer: Ed25519PrivateKey, group: list[Prepared]
+) -> tuple[int, tuple[int, bytes]]:
+    """Chain and insert one group of prepared events in one transaction, sign the new head; return the first
+    seq and the new head. The head row's lock serialises every writer, thread or process."""
+    sha256 = hashlib.sha256
+    with connection.begin():
+        cursor: Any = connection.connection.cursor()
+        cursor.execute(sql.lock)
+        locked = cursor.fetchall()
+        if not locked:
+            raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
+        seq, prev = int(locked[0][0]), bytes(locked[0][1])
+        first = seq + 1
+        rows: list[tuple[Any, ...]] = []
+        add = rows.append
+        for at, action, agent, subject, purpose, categories, allowed, reason, recipient, source in group:
+            seq += 1
+            canonical = encode(seq, at, action, agent, subject, purpose, categories, allowed, reason, recipient, source)
+            entry_hash = sha256(prev + canonical).digest()
+            add((
+                seq, at, action, agent, subject, purpose, categories,
+                allowed, reason, recipient, source, prev, entry_hash,
+            ))  # fmt: skip
+            prev = entry_hash
+        sql.insert_rows(cursor, rows)
+        cursor.execute(sql.head, (seq, prev, signer.sign(head_text(seq, prev))))
+        cursor.close()
+    return first, (seq, prev)
 
 
 def record_read(
