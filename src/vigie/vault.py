@@ -148,7 +148,11 @@ def add_subject(
     created_on: date,
     nir: str | None = None,
 ) -> SubjectId:
-    """Create a subject with its own data key; the NIR is validated and kept only as a blind index."""
+    """Create a subject with its own data key; the NIR is validated and kept only as a blind index.
+
+    Ids are the next after the largest, so that the identity's binding is known before the insert; two
+    concurrent creations collide on the primary key and one fails whole (bulk loads number ahead instead).
+    """
     subject_id = int(connection.scalar(select(func.coalesce(func.max(subjects.c.id), 0))) or 0) + 1
     data_key = new_data_key()
     compact_nir = validate_nir(nir) if nir is not None else None

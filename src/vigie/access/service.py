@@ -66,7 +66,7 @@ class Gate:
     def _parties(
         self, connection: Connection, agent_id: str, subject_id: int | str, today: date
     ) -> tuple[Agent | None, SubjectState | None, str | None]:
-        agent = load_agent(connection, agent_id[:AGENT_ID_LENGTH]) if len(agent_id) <= AGENT_ID_LENGTH else None
+        agent = load_agent(connection, agent_id) if len(agent_id) <= AGENT_ID_LENGTH else None
         if agent is None:
             return None, None, f"agent inconnu : « {agent_id} »"
         try:
