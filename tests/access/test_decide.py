@@ -141,3 +141,18 @@ def test_disclosure_still_requires_the_use_to_be_allowed(policy: Policy) -> None
     other = replace(SOCIAL_WORKER, organisation="CPAM-13")
     decision = decide_disclosure(policy, other, INSURED_75, "social_support", ["contact"], "partenaires_accompagnement")
     assert not decision.allowed and "CPAM-13" in decision.reason
+
+
+def test_a_national_role_wins_when_an_agent_holds_a_local_and_a_national_role(policy: Policy) -> None:
+    both = Agent(
+        AgentId("b"), "CNAM", frozenset({"fraud_investigator", "national_fraud_investigator"}), date(2025, 1, 1)
+    )
+    decision = decide(policy, both, INSURED_75, "fraud_control", ["fraud_case"])
+    assert decision.allowed and "national_fraud_investigator" in decision.reason
+
+
+def test_grants_are_compiled_once_per_role_set(policy: Policy) -> None:
+    roles = frozenset({"social_worker", "rights_agent"})
+    table = policy.grants_for(roles)
+    assert set(table) == {"social_support", "rights_benefits", "service_offers", "digital_services_insured"}
+    assert policy.grants_for(roles) is table

@@ -129,6 +129,17 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_sqlite_files_are_created_readable_by_their_owner_only(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'v.db'}")
+    migrate(engine)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    engine.dispose()
+    assert modes["v.db"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes
+
+
 def test_unreachable_server_gives_a_clear_message() -> None:
     engine = open_database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     with pytest.raises(StorageError, match="injoignable"):

@@ -42,22 +42,15 @@ def decide(
     action: Action = Action.READ,
 ) -> Decision:
     """May `agent` perform `action` on `categories` of `subject` for the processing `purpose`?"""
-    grants = policy.grants
-    granted = None
-    national = False
-    for role in agent.roles:
-        grant = grants.get((role, purpose))
-        if grant is not None:
-            granted = grant
-            if role in policy.national_roles:
-                national = True
-                break
-    if granted is None:
+    table = policy.role_set_grants.get(agent.roles)  # the memo, read inline: this is the hottest line
+    found = (table if table is not None else policy.grants_for(agent.roles)).get(purpose)
+    if found is None:
         if purpose not in policy.legal_basis:
             return Decision(False, f"finalité inconnue du registre : « {purpose} »")
         return Decision(False, f"aucun rôle de l'agent ne sert le traitement « {purpose} » (besoin d'en connaître)")
     if agent.secrecy_attested_on is None:
         return _NO_SECRECY
+    granted, national = found
     if agent.organisation != subject.organisation and not national:
         return Decision(
             False,

@@ -7,7 +7,7 @@ grow with the size of the register.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from vigie.decision import Decision
@@ -35,6 +35,9 @@ class Policy:
     grants: Mapping[tuple[str, str], Decision]
     consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
+    role_set_grants: dict[frozenset[str], Mapping[str, tuple[Decision, bool]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def compile(cls, register: Register) -> Policy:
@@ -67,6 +70,23 @@ class Policy:
             consent_purposes=frozenset(p.id for p in processings if p.legal_basis is LegalBasis.CONSENT),
             categories_of=MappingProxyType(categories_of),
         )
+
+    def grants_for(self, roles: frozenset[str]) -> Mapping[str, tuple[Decision, bool]]:
+        """purpose -> (allowed decision, national) for an agent holding `roles`, compiled once per role set.
+
+        Agents share a handful of role sets, so this memo stays small; it turns the walk over an agent's
+        roles into one look-up per decision. When several roles serve a purpose, a national one wins.
+        """
+        table = self.role_set_grants.get(roles)
+        if table is None:
+            built: dict[str, tuple[Decision, bool]] = {}
+            for role in sorted(roles):
+                national = role in self.national_roles
+                for purpose in self.role_processings.get(role, ()):
+                    if purpose not in built or (national and not built[purpose][1]):
+                        built[purpose] = (self.grants[(role, purpose)], national)
+            table = self.role_set_grants[roles] = MappingProxyType(built)
+        return table
 
     def may_use(self, processing: str, kind: SubjectKind, category: Category) -> bool:
         """May `processing` use `category` of a subject of `kind`? (minimisation)"""
