@@ -18,7 +18,7 @@ from vigie.agents import ensure_demo_agents
 from vigie.audit import AuditEvent, Journal, check, subject_pseudonym
 from vigie.bootstrap import Environment
 from vigie.crypto import Keyring
-from vigie.errors import AccessRefused
+from vigie.errors import AccessRefused, InvalidIdentifier
 from vigie.register import Policy, Register
 from vigie.settings import Settings
 from vigie.store import connect
@@ -199,3 +199,34 @@ def test_journal_of_gate_calls_verifies(world: World) -> None:
         gate.read("ghost", world.paris, "social_support", ("contact",), TODAY)
     assert check(world.env.engine, world.env.keyring).ok
     assert len(journal_rows(world)) == 2
+
+
+PARIS_NIR = "2850578006084" + stdnum_nir.calc_check_digits("2850578006084")
+
+
+def test_find_by_nir_returns_the_subject_to_an_agent_allowed_the_nir(world: World) -> None:
+    gate = Gate(world.env, world.journal)
+    spaced = " ".join([PARIS_NIR[:1], PARIS_NIR[1:3], PARIS_NIR[3:5], PARIS_NIR[5:]])
+    assert gate.find_by_nir("paris-droits", spaced, "rights_benefits", TODAY) == world.paris
+    (row,) = journal_rows(world)
+    assert (row.action, row.allowed, row.categories) == ("read", True, '["nir"]')
+    assert row.subject_ref == subject_pseudonym(world.env.keyring, world.paris)
+
+
+def test_find_by_nir_is_refused_where_the_processing_does_not_use_the_nir(world: World) -> None:
+    with pytest.raises(AccessRefused, match="minimisation"):
+        Gate(world.env, world.journal).find_by_nir("paris-relations-ps", PARIS_NIR, "professional_relations", TODAY)
+
+
+def test_unknown_nir_is_a_journaled_refusal(world: World) -> None:
+    other = "1850578006084" + stdnum_nir.calc_check_digits("1850578006084")
+    with pytest.raises(AccessRefused, match="aucune personne"):
+        Gate(world.env, world.journal).find_by_nir("paris-droits", other, "rights_benefits", TODAY)
+    (row,) = journal_rows(world)
+    assert not row.allowed and row.subject_ref is None
+
+
+def test_malformed_nir_is_bad_input_and_looks_nobody_up(world: World) -> None:
+    with pytest.raises(InvalidIdentifier, match="longueur incorrecte"):
+        Gate(world.env, world.journal).find_by_nir("paris-droits", "12345", "rights_benefits", TODAY)
+    assert journal_rows(world) == []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from stdnum.fr import nir as stdnum_nir
 
 from vigie.cli.app import run
 from vigie.store import open_database
@@ -78,3 +79,46 @@ def test_subject_show_decrypts_only_for_an_allowed_agent(
     err = capsys.readouterr().err
     assert "secret professionnel" in err and "Traceback" not in err
     assert journal(tmp_path) == [("read", True, "paris-droits"), ("read", False, "paris-sans-attestation")]
+
+
+def test_subject_find_says_what_is_wrong_with_a_bad_nir(
+    paris_subject: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    command = ["subject", "find", "--agent", "paris-droits", "--purpose", "rights_benefits", "--nir"]
+    assert run([*command, "1 85 05"]) == 2
+    err = capsys.readouterr().err
+    assert "NIR « 1 85 05 » invalide : longueur incorrecte : 5 caractères au lieu de 15" in err
+    assert "Traceback" not in err
+    body = "1850578006084"
+    wrong_key = body + ("00" if stdnum_nir.calc_check_digits(body) != "00" else "01")
+    assert run([*command, wrong_key]) == 2
+    assert "clé de contrôle incorrecte" in capsys.readouterr().err
+
+
+def test_subject_find_by_nir_round_trips_with_show(
+    paris_subject: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert (
+        run(
+            [
+                "subject",
+                "show",
+                str(paris_subject),
+                "--agent",
+                "paris-droits",
+                "--purpose",
+                "rights_benefits",
+                "--categories",
+                "nir",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    nir = json.loads(capsys.readouterr().out)["identity"]["nir"]
+    assert (
+        run(["subject", "find", "--nir", nir, "--agent", "paris-droits", "--purpose", "rights_benefits", "--json"]) == 0
+    )
+    assert json.loads(capsys.readouterr().out) == {"subject": paris_subject}

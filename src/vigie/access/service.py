@@ -174,6 +174,22 @@ class Gate:
             records = vault.read_records(connection, self.env.keyring, sid, purpose, granted)
         return SubjectView(sid, state.kind, state.organisation, identity, records)
 
+    def find_by_nir(self, agent_id: str, nir: str, purpose: str, today: date, *, source: str | None = None) -> int:
+        """The subject with this NIR, for an agent allowed to use the NIR for `purpose`; journaled either way.
+
+        A malformed NIR is bad input (InvalidIdentifier, nothing journaled: nobody was looked up); a
+        well-formed NIR that matches nobody is a journaled refusal.
+        """
+        with connect(self.env.engine) as connection:
+            found = vault.find_by_nir(connection, self.env.keyring, nir)
+        if found is None:
+            decision = Decision(False, "aucune personne ne porte ce NIR")
+            entry = self._journal(Action.READ, agent_id, "?", purpose, ("nir",), decision, None, source)
+            raise AccessRefused(decision.reason, entry)
+        outcome = self.check(agent_id, found, purpose, ("nir",), today, source=source, audit_action=AuditAction.READ)
+        self._allowed(outcome)
+        return found
+
     def change(
         self,
         agent_id: str,

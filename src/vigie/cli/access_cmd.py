@@ -66,6 +66,24 @@ def _view_json(view: SubjectView) -> dict[str, Any]:
     }
 
 
+@subject_app.command("find")
+def find(
+    nir: Annotated[str, typer.Option("--nir", help="numéro de sécurité sociale (15 caractères, espaces permis)")],
+    agent: AgentOpt,
+    purpose: PurposeOpt,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Retrouve une personne par son NIR (recherche par index aveugle, tracée) et donne son identifiant."""
+    env = prepare(load_settings(database_url=database))
+    with Journal(env.engine, env.keyring) as journal:
+        subject = Gate(env, journal).find_by_nir(agent, nir, purpose, date.today())
+    if as_json:
+        out.print_json(json.dumps({"subject": subject}))
+    else:
+        out.print(f"Personne {subject}")
+
+
 @subject_app.command("show")
 def show(
     subject: Annotated[str, typer.Argument(help="identifiant de la personne")],
