@@ -6,6 +6,7 @@ Nothing reads the environment at import time; tests and commands build the `Sett
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="adresse d'écoute du service web")
     port: int = Field(default=8000, ge=1, le=65535, description="port d'écoute du service web")
     timezone: str = Field(default="Europe/Paris", description="fuseau horaire de l'organisme")
+    audit_writer: Literal["thread", "process"] = Field(
+        default="thread", description="écriture du journal d'audit : fil du service ou processus dédié"
+    )
 
     @property
     def resolved_database_url(self) -> str:

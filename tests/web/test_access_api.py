@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +13,13 @@ from starlette.testclient import TestClient
 
 from vigie import vault
 from vigie.agents import ensure_demo_agents, issue_token
+from vigie.audit import ProcessJournal, check
 from vigie.bootstrap import Environment
+from vigie.settings import Settings
 from vigie.store import connect
 from vigie.store.schema import audit_entries
 from vigie.taxonomy import SubjectKind
+from vigie.web import create_app
 
 
 @pytest.fixture
@@ -98,3 +103,19 @@ def test_missing_or_bad_token_is_401_and_traced(
 def test_malformed_request_is_422_in_french(client: TestClient, people: dict[str, Any]) -> None:
     answer = client.post("/api/access/check", json={"subject": "1"}, headers=people["headers"])
     assert answer.status_code == 422
+
+
+def test_the_service_can_journal_through_a_writer_process(
+    environment: Environment, people: dict[str, Any], tmp_path: Path
+) -> None:
+    """VIGIE_AUDIT_WRITER=process: same answers, same journal, written by a child process."""
+    settings = Settings(data_dir=tmp_path, audit_writer="process")
+    env = replace(environment, settings=settings)
+    with TestClient(create_app(env)) as client:
+        assert isinstance(client.app.state.journal, ProcessJournal)  # type: ignore[attr-defined]
+        body = {"subject": str(people["subject"]), "purpose": "social_support", "categories": ["contact"]}
+        answer = client.post("/api/access/check", json=body, headers=people["headers"])
+        assert answer.status_code == 200 and answer.json()["allowed"] is True
+        rows = journal(environment)  # the entry is committed before the answer leaves
+        assert [(r.seq, r.allowed) for r in rows] == [(answer.json()["entry"], True)]
+    assert check(environment.engine, environment.keyring).ok

@@ -21,10 +21,21 @@ from types import TracebackType
 from typing import Self
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine
 
 from vigie.audit.errors import JournalError
 from vigie.audit.events import AuditEvent
-from vigie.audit.journal import MAX_DELAY, MAX_GROUP, Receipt, _check, _Group, prepared, write_group
+from vigie.audit.journal import (
+    MAX_DELAY,
+    MAX_GROUP,
+    AuditSink,
+    Journal,
+    Receipt,
+    _check,
+    _Group,
+    prepared,
+    write_group,
+)
 from vigie.audit.queries import WriterSql
 from vigie.crypto import Keyring
 
@@ -197,3 +208,10 @@ class ProcessJournal:
         for group in failed:
             group.error = JournalError("entrée non enregistrée : le processus d'écriture du journal s'est arrêté")
             group.done.set()
+
+
+def open_journal(engine: Engine, keyring: Keyring, writer: str = "thread") -> AuditSink:
+    """The journal a service writes to: a writer thread (`thread`) or a writer process (`process`)."""
+    if writer == "process":
+        return ProcessJournal(engine.url.render_as_string(hide_password=False), keyring)
+    return Journal(engine, keyring)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from time import monotonic
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
@@ -75,6 +75,19 @@ def _check(event: object) -> AuditEvent:
     if not isinstance(event, AuditEvent):
         raise InvalidInput("événement", type(event).__name__, "AuditEvent attendu")
     return event
+
+
+class AuditSink(Protocol):
+    """What callers of the journal rely on; `Journal` (a writer thread) and `ProcessJournal` (a writer process)
+    both provide it."""
+
+    def submit(self, event: AuditEvent) -> Receipt: ...
+
+    def append(self, event: AuditEvent) -> int: ...
+
+    def append_many(self, events: Iterable[AuditEvent]) -> list[int]: ...
+
+    def close(self) -> None: ...
 
 
 class Journal:
@@ -276,7 +289,7 @@ def record_read(
     keyring: Keyring,
     reason: str,
     *,
-    journal: Journal | None = None,
+    journal: AuditSink | None = None,
     agent_id: str | None = None,
     source: str | None = None,
 ) -> int:

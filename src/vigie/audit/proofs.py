@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from vigie.audit import queries
 from vigie.audit.chain import Entry
 from vigie.audit.checkpoints import Base, Checkpoint, anchor_base, checkpoint, latest_checkpoint, public_key
-from vigie.audit.journal import Journal, record_read
+from vigie.audit.journal import AuditSink, record_read
 from vigie.audit.merkle import consistency_path, inclusion_path, leaf_hash, prefixed, verify_inclusion
 from vigie.crypto import Keyring
 from vigie.errors import InvalidInput, NotFound
@@ -68,7 +68,7 @@ def prove(
     keyring: Keyring,
     seq: int,
     *,
-    journal: Journal | None = None,
+    journal: AuditSink | None = None,
     agent_id: str | None = None,
     source: str | None = None,
 ) -> InclusionProof:

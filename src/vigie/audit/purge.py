@@ -16,7 +16,7 @@ from vigie.audit import queries
 from vigie.audit.checkpoints import anchor_base, public_key
 from vigie.audit.errors import TamperedJournal
 from vigie.audit.events import AuditAction, AuditEvent, timestamp_text
-from vigie.audit.journal import AUDIT_CATEGORIES, Journal
+from vigie.audit.journal import AUDIT_CATEGORIES, AuditSink, Journal
 from vigie.audit.merkle import leaf_hash
 from vigie.audit.signing import anchor_text, join_hashes
 from vigie.audit.verify import check
@@ -30,7 +30,7 @@ def purge_before(
     keyring: Keyring,
     seq: int,
     *,
-    journal: Journal | None = None,
+    journal: AuditSink | None = None,
     agent_id: str | None = None,
     at: datetime | None = None,
 ) -> int:

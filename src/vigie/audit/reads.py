@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from vigie.audit import queries
 from vigie.audit.chain import Entry
-from vigie.audit.journal import Journal, record_read
+from vigie.audit.journal import AuditSink, record_read
 from vigie.crypto import Keyring
 from vigie.errors import InvalidInput
 
@@ -18,7 +18,7 @@ def tail(
     keyring: Keyring,
     count: int = 20,
     *,
-    journal: Journal | None = None,
+    journal: AuditSink | None = None,
     agent_id: str | None = None,
     source: str | None = None,
 ) -> list[Entry]:

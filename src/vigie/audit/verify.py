@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from vigie.audit import queries
 from vigie.audit.chain import AuditProblem, ChainChecker, RootCheck
 from vigie.audit.checkpoints import all_checkpoints, anchor_base, head_signature_ok, public_key
-from vigie.audit.journal import Journal, record_read
+from vigie.audit.journal import AuditSink, record_read
 from vigie.crypto import Keyring
 
 
@@ -101,7 +101,7 @@ def verify(
     engine: Engine,
     keyring: Keyring,
     *,
-    journal: Journal | None = None,
+    journal: AuditSink | None = None,
     agent_id: str | None = None,
     source: str | None = None,
 ) -> VerifyReport:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
-from vigie.audit import Journal
+from vigie.audit import open_journal
 from vigie.bootstrap import Environment
 from vigie.web import errors
 from vigie.web.policy_view import policy_page
@@ -50,7 +50,7 @@ def create_app(env: Environment) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.env = env
-    app.state.journal = Journal(env.engine, env.keyring)
+    app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
     app.state.policy_page = policy_page(env.register)
     errors.install(app)
     app.include_router(pages.router)

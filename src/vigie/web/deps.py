@@ -6,7 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from vigie.audit import Journal
+from vigie.audit import AuditSink
 from vigie.bootstrap import Environment
 from vigie.web.policy_view import PolicyPage
 
@@ -16,9 +16,9 @@ def get_env(request: Request) -> Environment:
     return cast(Environment, request.app.state.env)
 
 
-def get_journal(request: Request) -> Journal:
+def get_journal(request: Request) -> AuditSink:
     """The audit journal the application writes to (one writer thread for the whole service)."""
-    return cast(Journal, request.app.state.journal)
+    return cast(AuditSink, request.app.state.journal)
 
 
 def get_policy_page(request: Request) -> PolicyPage:
@@ -27,5 +27,5 @@ def get_policy_page(request: Request) -> PolicyPage:
 
 
 EnvDep = Annotated[Environment, Depends(get_env)]
-JournalDep = Annotated[Journal, Depends(get_journal)]
+JournalDep = Annotated[AuditSink, Depends(get_journal)]
 PolicyPageDep = Annotated[PolicyPage, Depends(get_policy_page)]
