@@ -15,13 +15,14 @@ import importlib
 import tempfile
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, table
+from sqlalchemy import Engine, func, select, table
 
 from access_peers.world import Request
 from vigie.access import Agent, SubjectState, decide
@@ -121,6 +122,28 @@ def _run(
     return released, submitting, waiting
 
 
+@contextmanager
+def _journal_database(register: Register) -> Iterator[tuple[str, Engine]]:
+    """A temporary SQLite file, migrated, with the register's organisations: where each measurement writes."""
+    with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'audit.db'}"
+        engine = open_database(url)
+        try:
+            migrate(engine)
+            with connect(engine) as connection:
+                sync_organisations(connection, register)
+            yield url, engine
+        finally:
+            engine.dispose()
+
+
+def _stored_and_verified(engine: Engine, keyring: Keyring) -> tuple[int, bool]:
+    """How many entries the journal holds, and whether its chain verifies."""
+    with connect(engine) as connection:
+        rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
+    return rows, bool(importlib.import_module("vigie.audit").check(engine, keyring).ok)
+
+
 def measure_audited(
     register: Register,
     policy: Policy,
@@ -137,34 +160,24 @@ def measure_audited(
     audit = importlib.import_module("vigie.audit")
     keyring = Keyring.generate()
     pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
-    with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
-        url = f"sqlite:///{Path(directory) / 'audit.db'}"
-        engine = open_database(url)
-        try:
-            migrate(engine)
-            with connect(engine) as connection:
-                sync_organisations(connection, register)
-            if writer == "process":
-                from vigie.audit.daemon import ProcessJournal
+    with _journal_database(register) as (url, engine):
+        if writer == "process":
+            from vigie.audit.daemon import ProcessJournal
 
-                opened: Any = ProcessJournal(url, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
-            else:
-                opened = audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
-            with opened as journal:
-                # Warm-up, out of the clock: the writer connects (and, for a process, starts its interpreter).
-                journal.append(
-                    audit.AuditEvent(
-                        action=audit.AuditAction.DECIDE, allowed=True, reason="échauffement", at=datetime.now(UTC)
-                    )
+            opened: Any = ProcessJournal(url, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
+        else:
+            opened = audit.Journal(engine, keyring, max_group=GROUP_ENTRIES, max_delay=GROUP_SECONDS)
+        with opened as journal:
+            # Warm-up, out of the clock: the writer connects (and, for a process, starts its interpreter).
+            journal.append(
+                audit.AuditEvent(
+                    action=audit.AuditAction.DECIDE, allowed=True, reason="échauffement", at=datetime.now(UTC)
                 )
-                released, submitting, waiting = _run(
-                    journal, audit, policy, stream, agents, subjects, pseudonyms, depth, budget_s
-                )
-            with connect(engine) as connection:  # the journal is closed: every entry it acknowledged is here
-                rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
-            verified = bool(audit.check(engine, keyring).ok)
-        finally:
-            engine.dispose()
+            )
+            released, submitting, waiting = _run(
+                journal, audit, policy, stream, agents, subjects, pseudonyms, depth, budget_s
+            )
+        rows, verified = _stored_and_verified(engine, keyring)  # closed: all it acknowledged is here
     if rows < len(released):
         raise SystemExit(f"DURABILITY: {len(released)} answers released but only {rows} journal entries stored")
     if not verified:
@@ -225,37 +238,27 @@ def measure_audited_processes(
     keyring = Keyring.generate()
     pseudonyms = {ident: audit.subject_pseudonym(keyring, ident) for ident in subjects}
     context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="vigie-bench-") as directory:
-        url = f"sqlite:///{Path(directory) / 'audit.db'}"
-        engine = open_database(url)
-        try:
-            migrate(engine)
-            with connect(engine) as connection:
-                sync_organisations(connection, register)
-            engine.dispose()
-            _SHARED.update(
-                url=url,
-                keyring=keyring,
-                policy=policy,
-                agents=agents,
-                subjects=subjects,
-                pseudonyms=pseudonyms,
-                budget_s=budget_s,
-                stream=stream,
-                processes=processes,
-            )
-            barrier, queue = context.Barrier(processes), context.Queue()
-            workers = [context.Process(target=_worker, args=(i, barrier, queue)) for i in range(processes)]
-            for worker in workers:
-                worker.start()
-            results = [queue.get() for _ in workers]
-            for worker in workers:
-                worker.join()
-            with connect(engine) as connection:
-                rows = int(connection.scalar(select(func.count()).select_from(table("audit_entries"))) or 0)
-            verified = bool(audit.check(engine, keyring).ok)
-        finally:
-            engine.dispose()
+    with _journal_database(register) as (url, engine):
+        engine.dispose()
+        _SHARED.update(
+            url=url,
+            keyring=keyring,
+            policy=policy,
+            agents=agents,
+            subjects=subjects,
+            pseudonyms=pseudonyms,
+            budget_s=budget_s,
+            stream=stream,
+            processes=processes,
+        )
+        barrier, queue = context.Barrier(processes), context.Queue()
+        workers = [context.Process(target=_worker, args=(i, barrier, queue)) for i in range(processes)]
+        for worker in workers:
+            worker.start()
+        results = [queue.get() for _ in workers]
+        for worker in workers:
+            worker.join()
+        rows, verified = _stored_and_verified(engine, keyring)
     decided = sum(r[0] for r in results)
     if sum(r[3] for r in results):
         raise SystemExit("DISAGREEMENT: audited vigie (processes) differs from the expected answers")

@@ -138,6 +138,11 @@ def read_records(
     ]
 
 
+def _next_id(connection: Connection, column: Any) -> int:
+    """The id after the largest: assigned before the insert, because the ciphertext's binding names it."""
+    return int(connection.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
+
+
 def add_subject(
     connection: Connection,
     keyring: Keyring,
@@ -153,7 +158,7 @@ def add_subject(
     Ids are the next after the largest, so that the identity's binding is known before the insert; two
     concurrent creations collide on the primary key and one fails whole (bulk loads number ahead instead).
     """
-    subject_id = int(connection.scalar(select(func.coalesce(func.max(subjects.c.id), 0))) or 0) + 1
+    subject_id = _next_id(connection, subjects.c.id)
     data_key = new_data_key()
     compact_nir = validate_nir(nir) if nir is not None else None
     sealed_identity = seal(
@@ -187,7 +192,7 @@ def add_record(
     recorded_on: date,
 ) -> int:
     """Seal and store one record of a subject; returns its id."""
-    record_id = int(connection.scalar(select(func.coalesce(func.max(records.c.id), 0))) or 0) + 1
+    record_id = _next_id(connection, records.c.id)
     key = _data_key(connection, keyring, subject_id)
     sealed = seal(key, json.dumps(payload).encode(), record_binding(subject_id, record_id, category))
     connection.execute(

@@ -71,7 +71,7 @@ def decide(
         return Decision(False, f"la personne s'est opposée au traitement « {purpose} »")
     if purpose in policy.consent_purposes and purpose not in subject.consents:
         return Decision(False, f"le traitement « {purpose} » repose sur le consentement, et aucun n'est en cours")
-    return granted  # the allowed decision was built once, when the policy was compiled
+    return granted  # built once per role set by `Policy.grants_for`, shared by every decision
 
 
 def decide_disclosure(

@@ -49,11 +49,13 @@ class SubjectView:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A decision with the journal entry that records it."""
+    """A decision with the journal entry that records it, the categories decided on, and the subject's
+    state it was decided from (None when the subject is unknown), so a read need not load it again."""
 
     decision: Decision
     entry: int
     categories: tuple[str, ...]
+    subject: SubjectState | None = None
 
 
 class Gate:
@@ -136,7 +138,7 @@ class Gate:
         entry = self._journal(
             action, agent_id, subject_id, purpose, categories, decision, recipient, source, audit_action
         )
-        return Outcome(decision, entry, categories)
+        return Outcome(decision, entry, categories, state)
 
     def _allowed(self, outcome: Outcome) -> None:
         if not outcome.decision.allowed:
@@ -167,9 +169,10 @@ class Gate:
             audit_action=_AUDIT_ACTIONS[action],
         )
         self._allowed(outcome)
-        sid, granted = int(subject_id), outcome.categories
+        state, granted = outcome.subject, outcome.categories
+        assert state is not None  # an allowed decision was made on a known subject
+        sid = state.id
         with connect(self.env.engine) as connection:
-            state = vault.subject_state(connection, sid, today)
             identity = vault.identity_fields(vault.read_identity(connection, self.env.keyring, sid), granted)
             records = vault.read_records(connection, self.env.keyring, sid, purpose, granted)
         return SubjectView(sid, state.kind, state.organisation, identity, records)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vigie.access.model import parse_categories
 from vigie.access.service import Gate, SubjectView
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
@@ -27,10 +28,6 @@ Database = Annotated[str | None, typer.Option("--database", help="URL de la base
 Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 
 
-def _categories(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
 @access_app.command("check")
 def check(
     agent: AgentOpt,
@@ -45,7 +42,7 @@ def check(
     env = prepare(load_settings(database_url=database))
     with Journal(env.engine, env.keyring) as journal:
         outcome = Gate(env, journal).check(
-            agent, subject, purpose, _categories(categories), date.today(), recipient=recipient
+            agent, subject, purpose, parse_categories(categories) or (), date.today(), recipient=recipient
         )
     decision = outcome.decision
     if as_json:
@@ -97,7 +94,7 @@ def show(
 ) -> None:
     """Lecture déchiffrée et tracée des données d'une personne, pour un traitement."""
     env = prepare(load_settings(database_url=database))
-    wanted = _categories(categories) if categories else None
+    wanted = parse_categories(categories)
     with Journal(env.engine, env.keyring) as journal:
         view = Gate(env, journal).read(agent, subject, purpose, wanted, date.today())
     if as_json:

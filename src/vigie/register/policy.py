@@ -32,7 +32,6 @@ class Policy:
     role_processings: Mapping[str, frozenset[str]]
     national_roles: frozenset[str]
     audit_roles: frozenset[str]
-    grants: Mapping[tuple[str, str], Decision]
     consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
     role_set_grants: dict[frozenset[str], Mapping[str, tuple[Decision, bool]]] = field(
@@ -47,7 +46,6 @@ class Policy:
         for processing in processings:
             for recipient in processing.recipients:
                 by_recipient[recipient].add(processing.id)
-        serves = {(role.id, pid) for role in register.roles.values() for pid in role.processings}
         categories_of = {
             (p.id, kind): frozenset(categories) for p in processings for kind, categories in p.subjects.items()
         }
@@ -64,9 +62,6 @@ class Policy:
             ),
             national_roles=frozenset(role.id for role in register.roles.values() if role.national),
             audit_roles=frozenset(role.id for role in register.roles.values() if role.audit),
-            grants=MappingProxyType(
-                {(r, pid): Decision(True, f"autorisé : rôle {r} pour le traitement « {pid} »") for r, pid in serves}
-            ),
             consent_purposes=frozenset(p.id for p in processings if p.legal_basis is LegalBasis.CONSENT),
             categories_of=MappingProxyType(categories_of),
         )
@@ -75,7 +70,8 @@ class Policy:
         """purpose -> (allowed decision, national) for an agent holding `roles`, compiled once per role set.
 
         Agents share a handful of role sets, so this memo stays small; it turns the walk over an agent's
-        roles into one look-up per decision. When several roles serve a purpose, a national one wins.
+        roles into one look-up per decision, and builds each allowed decision once. When several roles serve
+        a purpose, a national one wins.
         """
         table = self.role_set_grants.get(roles)
         if table is None:
@@ -84,7 +80,8 @@ class Policy:
                 national = role in self.national_roles
                 for purpose in self.role_processings.get(role, ()):
                     if purpose not in built or (national and not built[purpose][1]):
-                        built[purpose] = (self.grants[(role, purpose)], national)
+                        reason = f"autorisé : rôle {role} pour le traitement « {purpose} »"
+                        built[purpose] = (Decision(True, reason), national)
             table = self.role_set_grants[roles] = MappingProxyType(built)
         return table
 

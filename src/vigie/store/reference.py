@@ -13,13 +13,18 @@ _FIELDS = ("name", "kind", "department", "city", "director", "dpo")
 
 
 def sync_organisations(connection: Connection, register: Register) -> int:
-    """Insert the register's organisations the database lacks, refresh the others; return the count."""
+    """Insert the register's organisations the database lacks, refresh those that changed; return the count."""
     rows: list[dict[str, Any]] = [
         {"code": o.code, **o.model_dump(mode="json", include=set(_FIELDS))} for o in register.organisations.values()
     ]
-    existing = set(connection.scalars(select(organisations.c.code)))
+    # Every command starts here: read once, write only what the register changed (usually nothing).
+    existing = {row.code: dict(row._mapping) for row in connection.execute(select(organisations))}
     new = [row for row in rows if row["code"] not in existing]
-    known = [{"key": row["code"], **{f: row[f] for f in _FIELDS}} for row in rows if row["code"] in existing]
+    known = [
+        {"key": row["code"], **{f: row[f] for f in _FIELDS}}
+        for row in rows
+        if row["code"] in existing and existing[row["code"]] != row
+    ]
     if new:
         connection.execute(insert(organisations), new)
     if known:

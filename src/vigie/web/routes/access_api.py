@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from vigie.access.model import parse_categories
 from vigie.access.service import Gate
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
@@ -82,7 +83,7 @@ def read_subject(
     categories: str | None = Query(default=None, description="catégories, séparées par des virgules"),
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
-    wanted = tuple(c.strip() for c in categories.split(",") if c.strip()) if categories else None
+    wanted = parse_categories(categories)
     view = Gate(env, journal).read(agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request))
     return SubjectOut(
         subject_id=view.subject_id,
