@@ -6,28 +6,44 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from vigie.access.model import Agent
 from vigie.durations import Duration
 from vigie.errors import InvalidInput, NotFound
 from vigie.ids import AgentId
 from vigie.register import Register
+from vigie.store.prepared import Prepared
 from vigie.store.schema import agent_roles, agent_tokens, agents
 
 AGENT_ID_LENGTH = 32
 
 
+# The agent and its roles in one statement (one row per role, one row with no role for an agent without any):
+# run on every request, so prepared once (see vigie.store.prepared).
+_AGENT_COLUMNS = (agents.c.id, agents.c.organisation_code, agents.c.secrecy_attested_on, agent_roles.c.role_id)
+_WITH_ROLES = agents.outerjoin(agent_roles, agent_roles.c.agent_id == agents.c.id)
+_AGENT = Prepared(select(*_AGENT_COLUMNS).select_from(_WITH_ROLES).where(agents.c.id == bindparam("agent_id")))
+_AGENT_BY_TOKEN = Prepared(
+    select(*_AGENT_COLUMNS)
+    .select_from(agent_tokens.join(_WITH_ROLES, agents.c.id == agent_tokens.c.agent_id))
+    .where(agent_tokens.c.token_hash == bindparam("token_hash"), agent_tokens.c.expires_on >= bindparam("today"))
+)
+
+
+def _agent_of(rows: list[tuple[Any, ...]]) -> Agent | None:
+    if not rows:
+        return None
+    agent_id, organisation, attested_on, _ = rows[0]
+    roles = frozenset(role for *_, role in rows if role is not None)
+    return Agent(AgentId(agent_id), organisation, roles, attested_on)
+
+
 def load_agent(connection: Connection, agent_id: str) -> Agent | None:
     """The agent with its roles, or None when there is no such agent."""
-    row = connection.execute(
-        select(agents.c.organisation_code, agents.c.secrecy_attested_on).where(agents.c.id == agent_id)
-    ).one_or_none()
-    if row is None:
-        return None
-    roles = frozenset(connection.scalars(select(agent_roles.c.role_id).where(agent_roles.c.agent_id == agent_id)))
-    return Agent(AgentId(agent_id), row.organisation_code, roles, row.secrecy_attested_on)
+    return _agent_of(_AGENT.rows(connection, {"agent_id": agent_id}))
 
 
 def list_agents(connection: Connection) -> list[Agent]:
@@ -102,12 +118,7 @@ def issue_token(connection: Connection, agent_id: str, today: date) -> str:
 
 def agent_for_token(connection: Connection, token: str, today: date) -> Agent | None:
     """The agent a token belongs to, if the token exists and has not expired."""
-    agent_id = connection.scalar(
-        select(agent_tokens.c.agent_id).where(
-            agent_tokens.c.token_hash == _token_hash(token), agent_tokens.c.expires_on >= today
-        )
-    )
-    return load_agent(connection, agent_id) if agent_id is not None else None
+    return _agent_of(_AGENT_BY_TOKEN.rows(connection, {"token_hash": _token_hash(token), "today": today}))
 
 
 # Demo staff: short ids an operator can type, and the role each holds.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import BindParameter, Connection, Date, Select, bindparam, func, insert, or_, select, update
 
 from vigie.access.model import SubjectState
 from vigie.crypto import (
@@ -30,6 +30,7 @@ from vigie.crypto import (
 from vigie.errors import NotFound
 from vigie.identifiers import validate_nir
 from vigie.ids import SubjectId
+from vigie.store.prepared import Prepared, PreparedFamily
 from vigie.store.schema import consents, objections, records, subjects
 from vigie.taxonomy import SubjectKind
 
@@ -61,81 +62,130 @@ def identity_fields(identity: dict[str, Any], categories: tuple[str, ...]) -> di
     return {k: v for k, v in identity.items() if _IDENTITY_CATEGORIES.get(k, "identification") in wanted}
 
 
+_SUBJECT_ID: BindParameter[int] = bindparam("subject_id")
+_STATE = Prepared(
+    select(subjects.c.kind, subjects.c.organisation_code, subjects.c.restricted).where(subjects.c.id == _SUBJECT_ID)
+)
+_OBJECTIONS = Prepared(select(objections.c.processing_id).where(objections.c.subject_id == _SUBJECT_ID))
+_CONSENTS = Prepared(
+    select(consents.c.processing_id).where(
+        consents.c.subject_id == _SUBJECT_ID,
+        consents.c.given_on <= bindparam("today", type_=Date),
+        or_(consents.c.withdrawn_on.is_(None), consents.c.withdrawn_on > bindparam("today", type_=Date)),
+    )
+)
+_SEALED_IDENTITY = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == _SUBJECT_ID))
+_WRAPPED_KEY = Prepared(select(subjects.c.wrapped_key).where(subjects.c.id == _SUBJECT_ID))
+_BY_NIR = Prepared(select(subjects.c.id).where(subjects.c.nir_index == bindparam("nir_index")))
+
+
+def _records_in(count: int) -> Select[Any]:
+    """The subject's records of one processing in `count` categories, oldest first."""
+    return (
+        select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
+        .where(
+            records.c.subject_id == _SUBJECT_ID,
+            records.c.processing_id == bindparam("processing"),
+            records.c.category.in_([bindparam(f"category_{i}") for i in range(count)]),
+        )
+        .order_by(records.c.recorded_on, records.c.id)
+    )
+
+
+_RECORDS = PreparedFamily(_records_in)
+
+
 def subject_state(connection: Connection, subject_id: int, today: date) -> SubjectState:
     """The state a decision needs: kind, organisation, restriction, objections, consents in force."""
-    row = connection.execute(
-        select(subjects.c.kind, subjects.c.organisation_code, subjects.c.restricted).where(subjects.c.id == subject_id)
-    ).one_or_none()
+    row = _STATE.first(connection, {"subject_id": subject_id})
     if row is None:
         raise NotFound("personne", str(subject_id))
-    objected = connection.scalars(select(objections.c.processing_id).where(objections.c.subject_id == subject_id))
-    consented = connection.scalars(
-        select(consents.c.processing_id).where(
-            consents.c.subject_id == subject_id,
-            consents.c.given_on <= today,
-            or_(consents.c.withdrawn_on.is_(None), consents.c.withdrawn_on > today),
-        )
-    )
+    kind, organisation, restricted = row
+    objected = _OBJECTIONS.rows(connection, {"subject_id": subject_id})
+    consented = _CONSENTS.rows(connection, {"subject_id": subject_id, "today": today})
     return SubjectState(
         SubjectId(subject_id),
-        SubjectKind(row.kind),
-        row.organisation_code,
-        bool(row.restricted),
-        frozenset(objected),
-        frozenset(consented),
+        SubjectKind(kind),
+        organisation,
+        bool(restricted),
+        frozenset(r[0] for r in objected),
+        frozenset(r[0] for r in consented),
     )
 
 
 def find_by_nir(connection: Connection, keyring: Keyring, nir: str) -> SubjectId | None:
     """The subject with this NIR, looked up by its blind index; the NIR itself is never queried."""
-    index = blind_index(keyring, "nir", validate_nir(nir))
-    found = connection.scalar(select(subjects.c.id).where(subjects.c.nir_index == index))
-    return SubjectId(int(found)) if found is not None else None
+    found = _BY_NIR.first(connection, {"nir_index": blind_index(keyring, "nir", validate_nir(nir))})
+    return SubjectId(int(found[0])) if found is not None else None
 
 
-def _data_key(connection: Connection, keyring: Keyring, subject_id: int) -> bytes:
-    wrapped = connection.scalar(select(subjects.c.wrapped_key).where(subjects.c.id == subject_id))
+def _unwrap(keyring: Keyring, subject_id: int, wrapped: bytes | None) -> bytes:
     return unwrap_data_key(keyring, subject_id, bytes(wrapped) if wrapped is not None else None)
 
 
-def read_identity(connection: Connection, keyring: Keyring, subject_id: int) -> dict[str, Any]:
-    """The subject's decrypted identity (names, NIR, contact)."""
-    sealed = connection.scalar(select(subjects.c.identity).where(subjects.c.id == subject_id))
-    key = _data_key(connection, keyring, subject_id)
+def _data_key(connection: Connection, keyring: Keyring, subject_id: int) -> bytes:
+    row = _WRAPPED_KEY.first(connection, {"subject_id": subject_id})
+    return _unwrap(keyring, subject_id, row[0] if row is not None else None)
+
+
+def _open_identity(key: bytes, subject_id: int, sealed: bytes | None) -> dict[str, Any]:
     if sealed is None:
         return {}
     result: dict[str, Any] = json.loads(open_sealed(key, bytes(sealed), identity_binding(subject_id)))
     return result
 
 
+def _open_records(key: bytes, subject_id: int, rows: list[tuple[Any, ...]]) -> list[RecordView]:
+    return [
+        RecordView(
+            record_id,
+            processing,
+            category,
+            recorded_on,
+            json.loads(open_sealed(key, bytes(payload), record_binding(subject_id, record_id, category))),
+        )
+        for record_id, processing, category, recorded_on, payload in rows
+    ]
+
+
+def _record_rows(
+    connection: Connection, subject_id: int, processing: str, categories: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    wanted = sorted(set(categories))
+    if not wanted:
+        return []
+    params: dict[str, Any] = {f"category_{i}": category for i, category in enumerate(wanted)}
+    params |= {"subject_id": subject_id, "processing": processing}
+    return _RECORDS.sized(len(wanted)).rows(connection, params)
+
+
+def read_identity(connection: Connection, keyring: Keyring, subject_id: int) -> dict[str, Any]:
+    """The subject's decrypted identity (names, NIR, contact)."""
+    row = _SEALED_IDENTITY.first(connection, {"subject_id": subject_id})
+    wrapped, sealed = row if row is not None else (None, None)
+    key = _unwrap(keyring, subject_id, wrapped)
+    return _open_identity(key, subject_id, sealed)
+
+
 def read_records(
     connection: Connection, keyring: Keyring, subject_id: int, processing: str, categories: tuple[str, ...]
 ) -> list[RecordView]:
     """The subject's records of `processing` in `categories`, decrypted."""
-    rows = connection.execute(
-        select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
-        .where(
-            and_(
-                records.c.subject_id == subject_id,
-                records.c.processing_id == processing,
-                records.c.category.in_(categories),
-            )
-        )
-        .order_by(records.c.recorded_on, records.c.id)
-    ).all()
+    rows = _record_rows(connection, subject_id, processing, categories)
     if not rows:
         return []
-    key = _data_key(connection, keyring, subject_id)
-    return [
-        RecordView(
-            row.id,
-            row.processing_id,
-            row.category,
-            row.recorded_on,
-            json.loads(open_sealed(key, bytes(row.payload), record_binding(subject_id, row.id, row.category))),
-        )
-        for row in rows
-    ]
+    return _open_records(_data_key(connection, keyring, subject_id), subject_id, rows)
+
+
+def read_subject(
+    connection: Connection, keyring: Keyring, subject_id: int, processing: str, categories: tuple[str, ...]
+) -> tuple[dict[str, Any], list[RecordView]]:
+    """`read_identity` and `read_records` at once: two statements and one unwrapping of the data key."""
+    row = _SEALED_IDENTITY.first(connection, {"subject_id": subject_id})
+    wrapped, sealed = row if row is not None else (None, None)
+    key = _unwrap(keyring, subject_id, wrapped)
+    rows = _record_rows(connection, subject_id, processing, categories)
+    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, rows)
 
 
 def _next_id(connection: Connection, column: Any) -> int:

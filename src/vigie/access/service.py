@@ -173,9 +173,8 @@ class Gate:
         assert state is not None  # an allowed decision was made on a known subject
         sid = state.id
         with connect(self.env.engine) as connection:
-            identity = vault.identity_fields(vault.read_identity(connection, self.env.keyring, sid), granted)
-            records = vault.read_records(connection, self.env.keyring, sid, purpose, granted)
-        return SubjectView(sid, state.kind, state.organisation, identity, records)
+            identity, records = vault.read_subject(connection, self.env.keyring, sid, purpose, granted)
+        return SubjectView(sid, state.kind, state.organisation, vault.identity_fields(identity, granted), records)
 
     def find_by_nir(self, agent_id: str, nir: str, purpose: str, today: date, *, source: str | None = None) -> int:
         """The subject with this NIR, for an agent allowed to use the NIR for `purpose`; journaled either way.
