@@ -30,7 +30,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Environment]
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
     calls: list[Environment] = []
 
-    def record(env: Environment, sock: socket.socket) -> None:
+    def record(env: Environment, sock: socket.socket, workers: int = 1) -> None:
         assert sock.getsockname()[1] > 0
         calls.append(env)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from vigie.bootstrap import Environment, prepare
 from vigie.cli.app import app, out
 from vigie.settings import load_settings
 from vigie.web import create_app
-from vigie.web.server import bind, make_server, url_of
+from vigie.web.server import app_from_settings, bind, serve_forever, url_of
 
 DEFAULT_DEMO_SUBJECTS = 10_000
 
@@ -37,9 +38,13 @@ def seed_if_empty(env: Environment, subjects: int) -> None:
     )
 
 
-def run_server(env: Environment, sock: socket.socket) -> None:
-    """Serve until interrupted (Ctrl+C)."""
-    make_server(create_app(env)).run(sockets=[sock])
+def run_server(env: Environment, sock: socket.socket, workers: int = 1) -> None:
+    """Serve until interrupted (Ctrl+C), in this process or in `workers` processes."""
+    if workers == 1:
+        serve_forever(lambda: create_app(env), sock)
+        return
+    env.engine.dispose()  # each worker opens its own connections
+    serve_forever(partial(app_from_settings, env.settings), sock, workers=workers)
 
 
 @app.command("serve")
@@ -52,6 +57,9 @@ def serve(
     subjects: Annotated[
         int, typer.Option(min=1, help="taille de la population de démonstration")
     ] = DEFAULT_DEMO_SUBJECTS,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="nombre de processus de service (un cœur chacun au plus)")
+    ] = 1,
 ) -> None:
     """Lance le service web : politique de confidentialité et API du registre."""
     settings = load_settings(host=host, port=port, demo=demo)
@@ -61,7 +69,7 @@ def serve(
     sock = bind(settings.host, settings.port)
     try:
         out.print(f"Service prêt : {url_of(sock)}", highlight=False)
-        run_server(env, sock)
+        run_server(env, sock, workers)
     finally:
         sock.close()
         env.engine.dispose()

@@ -1,19 +1,30 @@
-"""Running the application under uvicorn on a socket bound beforehand.
+"""Running the application under uvicorn on a socket bound beforehand, in one process or several.
 
 Binding first lets `vigie serve` say « port déjà utilisé » in French before anything starts, print its URL
 only once the port is really held, and lets tests serve on a free port chosen by the system (port 0).
+
+One Python process serves on one core at most. With `workers > 1`, uvicorn's supervisor starts that many
+processes on the same socket (and replaces one that dies); each builds its own application from the settings,
+with its own journal writer. The journal stays one chain: every writer takes the head row's lock before it
+chains a group (see `vigie.audit.journal`), whichever process it runs in.
 """
 
 from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
+from vigie.bootstrap import prepare
 from vigie.errors import ConfigurationError
+from vigie.settings import Settings
+from vigie.web.app import create_app
 
+WORKER_START_TIMEOUT = 60  # seconds a new worker may take to import and prepare before it is replaced
 _BIND_ERRORS = {
     errno.EADDRINUSE: "port déjà utilisé",
     errno.EACCES: "permission refusée (les ports inférieurs à 1024 sont réservés)",
@@ -47,7 +58,38 @@ def url_of(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/"
 
 
+def app_from_settings(settings: Settings) -> FastAPI:
+    """One worker's application, built from the settings after the parent process has prepared the database
+    (migrated, demo population seeded); a module-level function, so that worker processes can unpickle it."""
+    return create_app(prepare(settings))
+
+
+def _config(app: FastAPI | Callable[[], FastAPI], log_level: str, workers: int = 1) -> uvicorn.Config:
+    """The same settings in one process or several. No websocket route, so none is loaded."""
+    return uvicorn.Config(
+        app,
+        factory=callable(app) and not isinstance(app, FastAPI),
+        workers=workers,
+        log_level=log_level,
+        ws="none",
+        proxy_headers=False,
+        server_header=False,
+        timeout_worker_healthcheck=WORKER_START_TIMEOUT,
+    )
+
+
 def make_server(app: FastAPI, *, log_level: str = "info") -> uvicorn.Server:
-    """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`. No websocket route: none loaded."""
-    config = uvicorn.Config(app, log_level=log_level, ws="none", proxy_headers=False, server_header=False)
-    return uvicorn.Server(config)
+    """A uvicorn server for `app`; start it with `server.run(sockets=[sock])`."""
+    return uvicorn.Server(_config(app, log_level))
+
+
+def serve_forever(
+    make_app: Callable[[], FastAPI], sock: socket.socket, *, workers: int = 1, log_level: str = "info"
+) -> None:
+    """Serve on `sock` until interrupted: in this process, or in `workers` processes each calling `make_app`
+    (which must then be picklable: a module-level function, or a `functools.partial` of one)."""
+    if workers <= 1:
+        make_server(make_app(), log_level=log_level).run(sockets=[sock])
+        return
+    config = _config(make_app, log_level, workers)
+    Multiprocess(config, sockets=[sock]).run()
