@@ -182,6 +182,11 @@ def test_change_is_allowed_within_the_processing_and_journaled(world: World) -> 
 
 
 class FailingJournal:
+    """Every write fails, whether appended or submitted."""
+
+    def submit(self, event: AuditEvent) -> int:
+        raise RuntimeError("disk full")
+
     def append(self, event: AuditEvent) -> int:
         raise RuntimeError("disk full")
 

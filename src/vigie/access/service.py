@@ -32,7 +32,15 @@ _AUDIT_ACTIONS = {
 }
 
 
+class _Receipt(Protocol):
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    async def wait_async(self) -> int: ...
+
+
 class JournalLike(Protocol):
+    def submit(self, event: AuditEvent) -> _Receipt: ...
+
     def append(self, event: AuditEvent) -> int: ...
 
 
@@ -58,6 +66,17 @@ class Outcome:
     subject: SubjectState | None = None
 
 
+@dataclass(frozen=True)
+class PendingRead:
+    """A read decided and submitted to the journal, not yet committed: nothing of the vault is opened yet."""
+
+    decision: Decision
+    categories: tuple[str, ...]
+    subject: SubjectState | None
+    purpose: str
+    receipt: _Receipt
+
+
 class Gate:
     """The one gate through which every use of personal data passes."""
 
@@ -77,6 +96,35 @@ class Gate:
             return agent, None, f"personne inconnue : « {subject_id} »"
         return agent, state, None
 
+    def _event(
+        self,
+        action: Action,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...],
+        decision: Decision,
+        recipient: str | None,
+        source: str | None,
+        audit_action: AuditAction | None = None,
+    ) -> AuditEvent:
+        try:
+            subject_ref = subject_pseudonym(self.env.keyring, int(subject_id))
+        except ValueError:
+            subject_ref = None
+        return AuditEvent(
+            action=audit_action or _AUDIT_ACTIONS[action],
+            allowed=decision.allowed,
+            reason=decision.reason,
+            at=datetime.now(UTC),
+            agent_id=agent_id[:AGENT_ID_LENGTH],
+            subject_ref=subject_ref,
+            purpose=purpose,
+            categories=categories,
+            recipient=recipient,
+            source=source,
+        )
+
     def _journal(
         self,
         action: Action,
@@ -89,23 +137,33 @@ class Gate:
         source: str | None,
         audit_action: AuditAction | None = None,
     ) -> int:
-        try:
-            subject_ref = subject_pseudonym(self.env.keyring, int(subject_id))
-        except ValueError:
-            subject_ref = None
-        event = AuditEvent(
-            action=audit_action or _AUDIT_ACTIONS[action],
-            allowed=decision.allowed,
-            reason=decision.reason,
-            at=datetime.now(UTC),
-            agent_id=agent_id[:AGENT_ID_LENGTH],
-            subject_ref=subject_ref,
-            purpose=purpose,
-            categories=categories,
-            recipient=recipient,
-            source=source,
+        event = self._event(
+            action, agent_id, subject_id, purpose, categories, decision, recipient, source, audit_action
         )
         return self.journal.append(event)
+
+    def _decide(
+        self,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...] | None,
+        today: date,
+        action: Action,
+        recipient: str | None,
+    ) -> tuple[Decision, tuple[str, ...], SubjectState | None]:
+        with connect(self.env.engine) as connection:
+            agent, state, problem = self._parties(connection, agent_id, subject_id, today)
+        if categories is None:
+            uses = self.env.policy.categories_of.get((purpose, state.kind), ()) if state is not None else ()
+            categories = tuple(sorted(c.value for c in uses))
+        if problem is not None or agent is None or state is None:
+            decision = Decision(False, problem or "demande incomplète")
+        elif recipient is not None:
+            decision = decide_disclosure(self.env.policy, agent, state, purpose, categories, recipient)
+        else:
+            decision = decide(self.env.policy, agent, state, purpose, categories, action)
+        return decision, categories, state
 
     def check(
         self,
@@ -124,17 +182,7 @@ class Gate:
 
         `categories=None` asks for every category the processing uses for the subject's kind.
         """
-        with connect(self.env.engine) as connection:
-            agent, state, problem = self._parties(connection, agent_id, subject_id, today)
-        if categories is None:
-            uses = self.env.policy.categories_of.get((purpose, state.kind), ()) if state is not None else ()
-            categories = tuple(sorted(c.value for c in uses))
-        if problem is not None or agent is None or state is None:
-            decision = Decision(False, problem or "demande incomplète")
-        elif recipient is not None:
-            decision = decide_disclosure(self.env.policy, agent, state, purpose, categories, recipient)
-        else:
-            decision = decide(self.env.policy, agent, state, purpose, categories, action)
+        decision, categories, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
         entry = self._journal(
             action, agent_id, subject_id, purpose, categories, decision, recipient, source, audit_action
         )
@@ -143,6 +191,36 @@ class Gate:
     def _allowed(self, outcome: Outcome) -> None:
         if not outcome.decision.allowed:
             raise AccessRefused(outcome.decision.reason, outcome.entry)
+
+    def begin_read(
+        self,
+        agent_id: str,
+        subject_id: int | str,
+        purpose: str,
+        categories: tuple[str, ...] | None,
+        today: date,
+        *,
+        source: str | None = None,
+        recipient: str | None = None,
+    ) -> PendingRead:
+        """The first half of `read`: decide and submit the journal entry, without waiting for it.
+
+        Hand the result to `finish_read` with its committed seq (`pending.receipt.wait()`, or `wait_async()` on
+        an event loop, so that no thread is held while the journal commits)."""
+        action = Action.DISCLOSE if recipient is not None else Action.READ
+        decision, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
+        event = self._event(action, agent_id, subject_id, purpose, granted, decision, recipient, source, None)
+        return PendingRead(decision, granted, state, purpose, self.journal.submit(event))
+
+    def finish_read(self, pending: PendingRead, entry: int) -> SubjectView:
+        """The second half of `read`, once the entry `entry` is committed: refuse, or open the vault."""
+        self._allowed(Outcome(pending.decision, entry, pending.categories, pending.subject))
+        state, granted = pending.subject, pending.categories
+        assert state is not None  # an allowed decision was made on a known subject
+        sid = state.id
+        with connect(self.env.engine) as connection:
+            identity, records = vault.read_subject(connection, self.env.keyring, sid, pending.purpose, granted)
+        return SubjectView(sid, state.kind, state.organisation, vault.identity_fields(identity, granted), records)
 
     def read(
         self,
@@ -156,25 +234,8 @@ class Gate:
         recipient: str | None = None,
     ) -> SubjectView:
         """An audited, decrypted read of the requested categories (a disclosure when `recipient` is given)."""
-        action = Action.DISCLOSE if recipient is not None else Action.READ
-        outcome = self.check(
-            agent_id,
-            subject_id,
-            purpose,
-            categories,
-            today,
-            action=action,
-            recipient=recipient,
-            source=source,
-            audit_action=_AUDIT_ACTIONS[action],
-        )
-        self._allowed(outcome)
-        state, granted = outcome.subject, outcome.categories
-        assert state is not None  # an allowed decision was made on a known subject
-        sid = state.id
-        with connect(self.env.engine) as connection:
-            identity, records = vault.read_subject(connection, self.env.keyring, sid, purpose, granted)
-        return SubjectView(sid, state.kind, state.organisation, vault.identity_fields(identity, granted), records)
+        pending = self.begin_read(agent_id, subject_id, purpose, categories, today, source=source, recipient=recipient)
+        return self.finish_read(pending, pending.receipt.wait())
 
     def find_by_nir(self, agent_id: str, nir: str, purpose: str, today: date, *, source: str | None = None) -> int:
         """The subject with this NIR, for an agent allowed to use the NIR for `purpose`; journaled either way.

@@ -166,7 +166,7 @@ class ProcessJournal:
         except OSError as error:
             self._in_flight.pop()
             group.error = JournalError(f"processus d'écriture du journal injoignable : {error}")
-            group.done.set()
+            group.finish()
 
     def _send_aged(self) -> None:
         """Send the open group once it is `max_delay` old, so a lone entry is never held back longer."""
@@ -195,7 +195,7 @@ class ProcessJournal:
                 group.first_seq = first
             else:
                 group.error = JournalError(error)
-            group.done.set()
+            group.finish()
         with self._lock:
             if not self._closing:
                 self._broken = "le processus d'écriture du journal s'est arrêté"
@@ -207,7 +207,7 @@ class ProcessJournal:
             self._wake.notify()
         for group in failed:
             group.error = JournalError("entrée non enregistrée : le processus d'écriture du journal s'est arrêté")
-            group.done.set()
+            group.finish()
 
 
 def open_journal(engine: Engine, keyring: Keyring, writer: str = "thread") -> AuditSink:

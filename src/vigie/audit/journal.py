@@ -13,11 +13,12 @@ so re-reading the head costs no extra round trip; the last head written is also 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from time import monotonic
 from types import TracebackType
@@ -40,7 +41,7 @@ _ACTION_TEXT = {action: action.value for action in AuditAction}
 
 
 class _Group:
-    __slots__ = ("done", "error", "events", "first_seq", "opened")
+    __slots__ = ("_callbacks", "_lock", "done", "error", "events", "first_seq", "opened")
 
     def __init__(self, events: list[Any]) -> None:
         self.events = events  # AuditEvents in this process's writer; prepared rows on their way to a writer process
@@ -48,6 +49,29 @@ class _Group:
         self.done = threading.Event()
         self.first_seq = 0
         self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], object]] | None = []
+
+    def finish(self) -> None:
+        """Mark the group written (or failed, `error` set first) and run the callbacks waiting for it."""
+        with self._lock:
+            self.done.set()
+            callbacks, self._callbacks = self._callbacks or [], None
+        for callback in callbacks:
+            callback()
+
+    def on_done(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the group is finished: now if it already is, else from the writer's thread."""
+        with self._lock:
+            if self._callbacks is not None:
+                self._callbacks.append(callback)
+                return
+        callback()
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():  # the waiting request may have been cancelled (client gone)
+        future.set_result(None)
 
 
 class Receipt:
@@ -69,6 +93,15 @@ class Receipt:
         if group.error is not None:
             raise JournalError(f"entrée d'audit non enregistrée : {group.error}") from group.error
         return group.first_seq + self._index
+
+    async def wait_async(self) -> int:
+        """`wait` for an event loop: the loop serves other requests meanwhile, and no thread is held waiting."""
+        if not self._group.done.is_set():
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[None] = loop.create_future()
+            self._group.on_done(lambda: loop.call_soon_threadsafe(_wake, future))
+            await future
+        return self.wait(0)
 
 
 def _check(event: object) -> AuditEvent:
@@ -191,7 +224,7 @@ class Journal:
                 self.head = None
                 self._disconnect()
             finally:
-                group.done.set()
+                group.finish()
 
     def _next_group(self) -> _Group | None:
         """With the lock held: the next group to write, waiting for one to fill or to age; None once closed."""

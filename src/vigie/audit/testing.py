@@ -26,6 +26,9 @@ class _Done:
     def wait(self, timeout: float | None = None) -> int:
         return self._seq
 
+    async def wait_async(self) -> int:
+        return self._seq
+
 
 class RecordingJournal:
     """Same `submit` / `append` / `append_many` / `close` surface as `Journal`, without a database."""

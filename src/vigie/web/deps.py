@@ -1,4 +1,8 @@
-"""How routes reach what the application was built with: dependencies, so no route builds anything itself."""
+"""How routes reach what the application was built with: dependencies, so no route builds anything itself.
+
+They are `async` although they await nothing: FastAPI runs a plain `def` dependency in its thread pool, and a
+hop to a worker thread and back costs more than these attribute reads (see bench/http.py).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,17 @@ from vigie.bootstrap import Environment
 from vigie.web.policy_view import PolicyPage
 
 
-def get_env(request: Request) -> Environment:
+async def get_env(request: Request) -> Environment:
     """The environment the application was created with."""
     return cast(Environment, request.app.state.env)
 
 
-def get_journal(request: Request) -> AuditSink:
+async def get_journal(request: Request) -> AuditSink:
     """The audit journal the application writes to (one writer thread for the whole service)."""
     return cast(AuditSink, request.app.state.journal)
 
 
-def get_policy_page(request: Request) -> PolicyPage:
+async def get_policy_page(request: Request) -> PolicyPage:
     """The privacy-policy view, built once from the register when the application was created."""
     return cast(PolicyPage, request.app.state.policy_page)
 

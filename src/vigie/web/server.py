@@ -74,6 +74,7 @@ def _config(app: FastAPI | Callable[[], FastAPI], log_level: str, workers: int =
         ws="none",
         proxy_headers=False,
         server_header=False,
+        access_log=False,  # every access to personal data is in the audit journal; paths may carry identifiers
         timeout_worker_healthcheck=WORKER_START_TIMEOUT,
     )
 

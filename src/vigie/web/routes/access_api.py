@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from vigie.access.model import parse_categories
 from vigie.access.service import Gate
 from vigie.web.auth import AgentDep, source_of
+from vigie.web.blocking import blocking
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
 
@@ -73,7 +74,7 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
 
 
 @router.get("/api/subjects/{subject_id}", summary="Lire les données d'une personne", responses=_REFUSALS)
-def read_subject(
+async def read_subject(
     subject_id: str,
     agent: AgentDep,
     env: EnvDep,
@@ -84,7 +85,12 @@ def read_subject(
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
     wanted = parse_categories(categories)
-    view = Gate(env, journal).read(agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request))
+    gate = Gate(env, journal)
+    pending = await blocking(
+        env.engine, gate.begin_read, agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request)
+    )
+    entry = await pending.receipt.wait_async()  # no thread held while the journal commits
+    view = await blocking(env.engine, gate.finish_read, pending, entry)
     return SubjectOut(
         subject_id=view.subject_id,
         kind=view.kind.value,
