@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -96,5 +95,10 @@ async def read_subject(
         kind=view.kind.value,
         organisation=view.organisation,
         identity=view.identity,
-        records=[RecordOut(**asdict(r)) for r in view.records],
+        records=[
+            RecordOut(
+                id=r.id, processing=r.processing, category=r.category, recorded_on=r.recorded_on, payload=r.payload
+            )
+            for r in view.records
+        ],
     )
