@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,16 @@ from vigie.store import open_database
 url, seed, name, count, start = sys.argv[1], bytes.fromhex(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
 keyring = Keyring(bytes(32), bytes(32), seed)
 seqs = []
+
+def event(reason):
+    return AuditEvent(action="read", allowed=True, reason=reason, at=datetime.now(UTC), agent_id=name)
+
 with Journal(open_database(url), keyring, max_delay=0.002) as journal:
     while not os.path.exists(start):  # every writer starts at once
         time.sleep(0.001)
     for wave in range(0, count, 10):  # small groups, so that the writers' groups interleave
         receipts = [
-            journal.submit(AuditEvent(action="read", allowed=True, reason=f"{name} {i}", at=datetime.now(UTC), agent_id=name))
+            journal.submit(event(f"{name} {i}"))
             for i in range(wave, wave + 10)
         ]
         seqs += [r.wait(timeout=120) for r in receipts]
@@ -56,7 +61,7 @@ def test_three_writer_processes_appending_at_once_leave_one_unforked_chain(
     assert seqs == list(range(1, 3 * count + 1))
     with engine.connect() as connection:
         authors = list(connection.scalars(select(audit_entries.c.agent_id).order_by(audit_entries.c.seq)))
-    switches = sum(1 for before, after in zip(authors, authors[1:], strict=False) if before != after)
+    switches = sum(1 for before, after in itertools.pairwise(authors) if before != after)
     assert switches > 2, "the writers did not run at the same time: nothing was tested"
     report = check(engine, keyring)
     assert report.ok, report.reason

@@ -60,9 +60,7 @@ def test_two_workers_serve_audited_reads_and_the_journal_verifies_after(tmp_path
             assert server.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "the workers did not start in time"
             time.sleep(0.3)
-            workers = [
-                pid for pid in children(server.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-            ]
+            workers = workers_of(server.pid)
         token = vigie("agent", "token", "paris-droits", env=env).stdout.strip().splitlines()[-1]
         with sqlite3.connect(tmp_path / "vigie.db") as db:
             query = "SELECT id FROM subjects WHERE organisation_code = 'CPAM-75' AND kind = 'insured'"
