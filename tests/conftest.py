@@ -22,10 +22,10 @@ from vigie.agents import ensure_demo_agents
 from vigie.clock import Clock, FixedClock
 from vigie.crypto import Keyring
 from vigie.environment import Environment
+from vigie.organisations import sync_organisations
 from vigie.register import Policy, Register, load_register
 from vigie.settings import load_settings
 from vigie.store import connect, migrate, open_database
-from vigie.store.reference import sync_organisations
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # The suite's « today »: every environment the factory builds reads this clock unless a test gives its own.

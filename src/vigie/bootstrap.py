@@ -10,10 +10,10 @@ from vigie.agents import ensure_demo_agents
 from vigie.clock import Clock, SystemClock
 from vigie.crypto import ensure_key_file, load_key_file
 from vigie.environment import Environment
+from vigie.organisations import sync_organisations
 from vigie.register import Policy, load_register
 from vigie.settings import Settings
 from vigie.store import connect, migrate, open_database
-from vigie.store.reference import sync_organisations
 
 
 def prepare(settings: Settings, *, create_keys: bool = False, clock: Clock | None = None) -> Environment:
