@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from vigie.access.model import Agent
 from vigie.durations import Duration
 from vigie.errors import InvalidInput, NotFound
 from vigie.ids import AgentId
+from vigie.model import Agent
 from vigie.register import Register
 from vigie.store.prepared import Prepared
 from vigie.store.schema import agent_roles, agent_tokens, agents

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from vigie.access.model import Agent
 from vigie.agents import agent_for_token
 from vigie.audit import AuditAction, AuditEvent
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
+from vigie.model import Agent
 from vigie.store import connect
 from vigie.web.blocking import blocking
 from vigie.web.deps import EnvDep, JournalDep
@@ -26,7 +25,7 @@ def source_of(request: Request) -> str | None:
 
 def _agent_for(env: Environment, token: str) -> Agent | None:
     with connect(env.engine) as connection:
-        return agent_for_token(connection, token, date.today())
+        return agent_for_token(connection, token, env.clock.today())
 
 
 async def current_agent(
@@ -40,7 +39,7 @@ async def current_agent(
     Asynchronous, so that authenticating costs no hop to the thread pool (see `vigie.web.blocking`)."""
     agent = None
     if credentials is not None:
-        agent = await blocking(env.engine, _agent_for, env, credentials.credentials)
+        agent = await blocking(env, _agent_for, env, credentials.credentials)
     if agent is None:
         reason = "jeton absent" if credentials is None else "jeton inconnu ou expiré"
         receipt = journal.submit(
@@ -48,7 +47,7 @@ async def current_agent(
                 action=AuditAction.LOGIN_FAILED,
                 allowed=False,
                 reason=f"authentification refusée : {reason}",
-                at=datetime.now(UTC),
+                at=env.clock.now(),
                 source=source_of(request),
             )
         )

@@ -12,20 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+
+from vigie.environment import Environment
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def runs_in_place(engine: Engine) -> bool:
-    """Whether statements on `engine` are cheap enough to run on the event loop (an embedded SQLite file)."""
-    return engine.dialect.name == "sqlite"
+def runs_in_place(env: Environment) -> bool:
+    """Whether statements on the database are cheap enough to run on the event loop (an embedded SQLite file)."""
+    return env.engine.dialect.name == "sqlite"
 
 
-async def blocking(engine: Engine, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """`work(*args, **kwargs)`, which reads or writes through `engine`, run where it costs least."""
-    if runs_in_place(engine):
+async def blocking(env: Environment, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`work(*args, **kwargs)`, which reads or writes through `env`'s database, run where it costs least."""
+    if runs_in_place(env):
         return work(*args, **kwargs)
     return await run_in_threadpool(work, *args, **kwargs)

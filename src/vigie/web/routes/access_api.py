@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from vigie.access.model import parse_categories
 from vigie.access.service import Gate
+from vigie.inputs import parse_categories
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.blocking import blocking
 from vigie.web.deps import EnvDep, JournalDep
@@ -65,7 +65,7 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
         body.subject,
         body.purpose,
         tuple(body.categories),
-        date.today(),
+        env.clock.today(),
         recipient=body.recipient,
         source=source_of(request),
     )
@@ -86,10 +86,10 @@ async def read_subject(
     wanted = parse_categories(categories)
     gate = Gate(env, journal)
     pending = await blocking(
-        env.engine, gate.begin_read, agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request)
+        env, gate.begin_read, agent.id, subject_id, purpose, wanted, env.clock.today(), source=source_of(request)
     )
     entry = await pending.receipt.wait_async()  # no thread held while the journal commits
-    view = await blocking(env.engine, gate.finish_read, pending, entry)
+    view = await blocking(env, gate.finish_read, pending, entry)
     return SubjectOut(
         subject_id=view.subject_id,
         kind=view.kind.value,
