@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -212,3 +213,34 @@ def test_awkward_text_is_stored_exactly_and_still_verifies(
         stored = connection.execute(select(audit_entries.c.reason, audit_entries.c.source)).one()
     assert tuple(stored) == (awkward, awkward)
     assert check(engine, keyring).ok
+
+
+def test_an_event_loop_awaits_its_entry_without_a_thread_and_gets_the_same_seq_as_wait(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    """`wait_async` resolves only once the group is committed (as `wait` does), from the writer's thread."""
+    with Journal(engine, keyring, max_delay=0.2) as journal:
+
+        async def read_twice() -> tuple[bool, int, list[int], int]:
+            receipt = journal.submit(make_event(1))
+            pending = not receipt.done()
+            seq = await asyncio.wait_for(receipt.wait_async(), 30)
+            return pending, seq, stored_seqs(engine), await receipt.wait_async()
+
+        pending, seq, stored, again = asyncio.run(read_twice())
+    assert pending, "the entry was committed before the loop waited: nothing was tested"
+    assert (seq, stored, again) == (1, [1], 1)
+
+
+def test_an_event_loop_awaiting_a_failed_commit_gets_a_journal_error(
+    tmp_path: Path, keyring: Keyring, make_event: EventFactory
+) -> None:
+    unmigrated = open_database(f"sqlite:///{tmp_path}/vide.db")
+    with Journal(unmigrated, keyring) as journal:
+
+        async def wait_for_one() -> int:
+            return await asyncio.wait_for(journal.submit(make_event(1)).wait_async(), 30)
+
+        with pytest.raises(JournalError, match="non enregistrée"):
+            asyncio.run(wait_for_one())
+    unmigrated.dispose()

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
@@ -119,3 +120,24 @@ def test_the_service_can_journal_through_a_writer_process(
         rows = journal(environment)  # the entry is committed before the answer leaves
         assert [(r.seq, r.allowed) for r in rows] == [(answer.json()["entry"], True)]
     assert check(environment.engine, environment.keyring).ok
+
+
+def test_an_audited_read_makes_no_trip_through_the_thread_pool_on_sqlite(
+    client: TestClient, people: dict[str, Any], environment: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite, authentication, decision and vault read run on the event loop and the journal is awaited there;
+    a server database's statements go to the thread pool (three trips: token, decision, vault)."""
+    trips: list[object] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(function)
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    answer = client.get(
+        f"/api/subjects/{people['subject']}", params={"purpose": "social_support"}, headers=people["headers"]
+    )
+    assert answer.status_code == 200
+    assert answer.json()["records"][0]["payload"] == {"situation": "isolement"}
+    assert len(trips) == (0 if environment.engine.dialect.name == "sqlite" else 3)
