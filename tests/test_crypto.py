@@ -13,6 +13,8 @@ from vigie.crypto import (
     blind_index,
     create_key_file,
     load_key_file,
+    new_data_key,
+    open_many,
     open_sealed,
     record_binding,
     seal,
@@ -92,3 +94,14 @@ def test_blind_index_is_keyed_and_stable(keyring: Keyring) -> None:
     assert blind_index(keyring, "nir", "1") == blind_index(keyring, "nir", "1")
     assert blind_index(keyring, "nir", "1") != blind_index(Keyring.generate(), "nir", "1")
     assert blind_index(keyring, "nir", "1") != blind_index(keyring, "siret", "1")
+
+
+def test_opening_many_payloads_under_one_key_gives_what_opening_each_gives_and_refuses_a_moved_one() -> None:
+    key = new_data_key()
+    bindings = [record_binding(7, i, "rights") for i in range(3)]
+    sealed = [seal(key, f"payload {i}".encode(), bindings[i]) for i in range(3)]
+    assert open_many(key, list(zip(sealed, bindings, strict=True))) == [
+        open_sealed(key, s, b) for s, b in zip(sealed, bindings, strict=True)
+    ]
+    with pytest.raises(DecryptionError):
+        open_many(key, [(sealed[0], bindings[0]), (sealed[1], bindings[2])])

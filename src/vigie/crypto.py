@@ -126,6 +126,15 @@ def open_sealed(key: bytes, sealed: bytes, binding: bytes) -> bytes:
         raise DecryptionError("donnée chiffrée illisible (clé détruite, altérée ou déplacée)") from error
 
 
+def open_many(key: bytes, items: Sequence[tuple[bytes, bytes]]) -> list[bytes]:
+    """`open_sealed` for several (sealed, binding) pairs under one key: one AES-GCM key schedule for all."""
+    cipher = AESGCM(key)
+    try:
+        return [cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], binding) for sealed, binding in items]
+    except (InvalidTag, ValueError) as error:
+        raise DecryptionError("donnée chiffrée illisible (clé détruite, altérée ou déplacée)") from error
+
+
 def seal_many(
     keys: Sequence[bytes], owners: Sequence[int], bindings: Sequence[bytes], texts: Sequence[bytes]
 ) -> list[bytes]:

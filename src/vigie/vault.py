@@ -20,6 +20,7 @@ from vigie.crypto import (
     blind_index,
     identity_binding,
     new_data_key,
+    open_many,
     open_sealed,
     record_binding,
     seal,
@@ -136,15 +137,12 @@ def _open_identity(key: bytes, subject_id: int, sealed: bytes | None) -> dict[st
 
 
 def _open_records(key: bytes, subject_id: int, rows: list[tuple[Any, ...]]) -> list[RecordView]:
+    if not rows:
+        return []
+    texts = open_many(key, [(bytes(row[4]), record_binding(subject_id, row[0], row[2])) for row in rows])
     return [
-        RecordView(
-            record_id,
-            processing,
-            category,
-            recorded_on,
-            json.loads(open_sealed(key, bytes(payload), record_binding(subject_id, record_id, category))),
-        )
-        for record_id, processing, category, recorded_on, payload in rows
+        RecordView(record_id, processing, category, recorded_on, json.loads(text))
+        for (record_id, processing, category, recorded_on, _), text in zip(rows, texts, strict=True)
     ]
 
 
