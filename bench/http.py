@@ -11,7 +11,12 @@ The floor (`--floor-serve`, started by the bench) is a bare FastAPI endpoint ove
 same way (same uvicorn settings, same number of processes): the same token, agent, subject-state and vault
 SELECTs, returning the ciphertexts' sizes instead of decrypting, deciding nothing and journaling nothing.
 
-Server CPU per read comes from /proc (user + system time of the server process and all its descendants).
+Server CPU per read comes from /proc (user + system time of the server process and all its descendants), and so
+does the time its threads spent runnable but waiting for a core (schedstat's run delay). On a machine shared
+with other work, throughput follows the cores the scheduler grants, and a server with many runnable threads
+(the floor's thread pool) is granted more than one event loop; CPU per read does not depend on that, so the
+RESULT line also gives `cpu_vs_floor`, the floor's CPU per read over ours: the throughput ratio once both are
+CPU-bound on cores of their own.
 After the run, `vigie audit verify` checks that the journal is still one unforked chain, and the journal must
 hold at least one `read` entry per answered request.
 
@@ -160,8 +165,9 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk n'a pas pu être installé.")
 
 
-def cpu_seconds(root_pid: int) -> float:
-    """User + system CPU of `root_pid` and every live descendant, from /proc."""
+def cpu_seconds(root_pid: int) -> tuple[float, float]:
+    """CPU time (user + system) of `root_pid` and every live descendant, and the time their threads spent
+    runnable but waiting for a core (the scheduler's run delay), from /proc."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
@@ -175,13 +181,16 @@ def cpu_seconds(root_pid: int) -> float:
         pid = int(entry.name)
         stats[pid] = fields
         children.setdefault(int(fields[1]), []).append(pid)
-    total, todo = 0, [root_pid]
+    total, waited, todo = 0, 0, [root_pid]
     while todo:
         pid = todo.pop()
         if pid in stats:
             total += int(stats[pid][11]) + int(stats[pid][12])  # utime, stime (fields 14 and 15 of stat)
+            for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    waited += int(task.read_text().split()[1])  # nanoseconds runnable, not running
         todo += children.get(pid, [])
-    return total / os.sysconf("SC_CLK_TCK")
+    return total / os.sysconf("SC_CLK_TCK"), waited / 1e9
 
 
 def machine_busy() -> tuple[int, int]:
@@ -250,6 +259,7 @@ class Run:
     p99_ms: float
     cpu_ms_per_read: float
     wrk_cpu_ms_per_read: float
+    wait_ms_per_read: float  # time the server's threads were runnable but had no core, per read
     machine_busy: float  # share of the machine's two cores busy during the run, everyone included
 
 
@@ -257,11 +267,11 @@ def load(wrk: str, script: Path, port: int, clients: int, seconds: float, server
     """One wrk run against 127.0.0.1:`port`, with the server's CPU time over the same interval."""
     command = [wrk, "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script)]
     command.append(f"http://{HOST}:{port}/")
-    cpu_before, (busy_before, total_before) = cpu_seconds(server_pid), machine_busy()
+    (cpu_before, wait_before), (busy_before, total_before) = cpu_seconds(server_pid), machine_busy()
     wrk_before = os.times()
     output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
     wrk_after = os.times()
-    cpu_after, (busy_after, total_after) = cpu_seconds(server_pid), machine_busy()
+    (cpu_after, wait_after), (busy_after, total_after) = cpu_seconds(server_pid), machine_busy()
     line = next((x for x in output.splitlines() if x.startswith("WRK ")), None)
     if line is None:
         sys.exit(f"sortie de wrk inattendue :\n{output}")
@@ -281,6 +291,7 @@ def load(wrk: str, script: Path, port: int, clients: int, seconds: float, server
         p99 / 1e3,
         1e3 * (cpu_after - cpu_before) / answered,
         1e3 * wrk_cpu / answered,
+        1e3 * (wait_after - wait_before) / answered,
         (busy_after - busy_before) / max(total_after - total_before, 1),
     )
 
@@ -306,7 +317,10 @@ def journal_reads(database: Path) -> int:
 
 def median_of(runs: list[Run], target: str, clients: int) -> dict[str, float]:
     chosen = [r for r in runs if r.target == target and r.clients == clients]
-    keys = ("reads_per_s", "p50_ms", "p95_ms", "p99_ms", "cpu_ms_per_read", "wrk_cpu_ms_per_read", "machine_busy")
+    keys = (
+        "reads_per_s", "p50_ms", "p95_ms", "p99_ms", "cpu_ms_per_read", "wrk_cpu_ms_per_read", "wait_ms_per_read",
+        "machine_busy",
+    )  # fmt: skip
     return {key: statistics.median(getattr(r, key) for r in chosen) for key in keys}
 
 
@@ -318,17 +332,19 @@ def report(runs: list[Run], clients: list[int], workers: int) -> None:
     detail = Table(title="Chaque mesure")
     for column in ("cible", "clients", "lectures/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/lecture", "erreurs"):
         detail.add_column(column, justify="right")
+    detail.add_column("attente d'un cœur ms/lecture", justify="right")
     detail.add_column("machine occupée", justify="right")
     for r in runs:
         detail.add_row(
             r.target, str(r.clients), f"{r.reads_per_s:.0f}", f"{r.p50_ms:.1f}", f"{r.p95_ms:.1f}", f"{r.p99_ms:.1f}",
-            f"{r.cpu_ms_per_read:.2f}", str(r.errors), f"{100 * r.machine_busy:.0f} %",
+            f"{r.cpu_ms_per_read:.2f}", str(r.errors), f"{r.wait_ms_per_read:.1f}", f"{100 * r.machine_busy:.0f} %",
         )  # fmt: skip
     console.print(detail)
     table = Table(title=f"Lectures auditées par HTTP, médianes ({workers} processus de service)")
     for column in ("cible", "clients", "lectures/s", "p50 ms", "p95 ms", "p99 ms", "CPU serveur ms/lecture"):
         table.add_column(column, justify="right")
     table.add_column("CPU wrk ms/lecture", justify="right")
+    table.add_column("attente d'un cœur ms/lecture", justify="right")
     table.add_column("vigie / plancher", justify="right")
     for count in clients:
         ours, floor = median_of(runs, "vigie", count), median_of(runs, "plancher", count)
@@ -336,7 +352,8 @@ def report(runs: list[Run], clients: list[int], workers: int) -> None:
             ratio = f"{ours['reads_per_s'] / floor['reads_per_s']:.2f}" if target == "vigie" else ""
             table.add_row(
                 target, str(count), f"{m['reads_per_s']:.0f}", f"{m['p50_ms']:.1f}", f"{m['p95_ms']:.1f}",
-                f"{m['p99_ms']:.1f}", f"{m['cpu_ms_per_read']:.2f}", f"{m['wrk_cpu_ms_per_read']:.3f}", ratio,
+                f"{m['p99_ms']:.1f}", f"{m['cpu_ms_per_read']:.2f}", f"{m['wrk_cpu_ms_per_read']:.3f}",
+                f"{m['wait_ms_per_read']:.1f}", ratio,
             )  # fmt: skip
     console.print(table)
 
@@ -394,6 +411,7 @@ def main() -> None:
                             print(
                                 f"  {target:8s} {count:3d} clients : {run.reads_per_s:6.0f} lectures/s, "
                                 f"p95 {run.p95_ms:6.1f} ms, CPU {run.cpu_ms_per_read:.2f} ms/lecture, "
+                                f"attente d'un cœur {run.wait_ms_per_read:.1f} ms/lecture, "
                                 f"{run.errors} erreurs",
                                 flush=True,
                             )
@@ -407,6 +425,7 @@ def main() -> None:
     print(f"vigie audit verify : {' '.join(verify.stdout.split()) or verify.stderr.strip()} (code {verify.returncode})")
     ours, floor = median_of(runs, "vigie", clients[0]), median_of(runs, "plancher", clients[0])
     vs_floor = ours["reads_per_s"] / floor["reads_per_s"]
+    cpu_vs_floor = floor["cpu_ms_per_read"] / ours["cpu_ms_per_read"]  # the throughput ratio once both are CPU-bound
     goals = ours["reads_per_s"] >= GOAL_READS_PER_S and ours["p95_ms"] <= GOAL_P95_MS and vs_floor >= GOAL_VS_FLOOR
     print(
         f"Objectifs à {clients[0]} clients (≥ {GOAL_READS_PER_S:.0f} lectures/s, p95 ≤ {GOAL_P95_MS:.0f} ms, "
@@ -417,7 +436,8 @@ def main() -> None:
     print(
         f"RESULT http reads_per_s={ours['reads_per_s']:.0f} p95_ms={ours['p95_ms']:.1f} "
         f"cpu_ms_per_read={ours['cpu_ms_per_read']:.2f} vs_floor={vs_floor:.2f} "
-        f"floor_reads_per_s={floor['reads_per_s']:.0f} workers={options.workers}"
+        f"cpu_vs_floor={cpu_vs_floor:.2f} floor_reads_per_s={floor['reads_per_s']:.0f} "
+        f"wait_ms_per_read={ours['wait_ms_per_read']:.1f} workers={options.workers}"
     )
 
 
