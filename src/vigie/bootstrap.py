@@ -33,13 +33,14 @@ class Environment:
 def prepare(settings: Settings, *, create_keys: bool = False) -> Environment:
     """Load register and keys, migrate the database, sync organisations.
 
-    Keys are created only in demo mode or when asked (`vigie init`); otherwise a missing or
-    world-readable key file stops the start with a clear message.
+    Keys and database are created only in demo mode or when asked (`vigie init`); otherwise a missing or
+    world-readable key file, or a missing database, stops the start with a clear message and creates nothing.
     """
+    create = create_keys or settings.demo
     register = load_register(settings.register_dir)
     key_path = settings.resolved_key_file
-    keyring = ensure_key_file(key_path) if (create_keys or settings.demo) else load_key_file(key_path)
-    engine = open_database(settings.resolved_database_url)
+    keyring = ensure_key_file(key_path) if create else load_key_file(key_path)
+    engine = open_database(settings.resolved_database_url, create=create)
     migrate(engine)
     with connect(engine) as connection:
         sync_organisations(connection, register)
