@@ -116,7 +116,7 @@ def option_names(param: Any) -> str:
     return names
 
 
-def _option_row(ctx: typer.Context, param: Any) -> tuple[str, str]:
+def option_row(ctx: typer.Context, param: Any) -> tuple[str, str]:
     names = option_names(param)
     if not _is_flag(param):
         names += " " + value_metavar(param)
@@ -134,7 +134,7 @@ def _option_row(ctx: typer.Context, param: Any) -> tuple[str, str]:
     return names, text
 
 
-def _argument_row(param: Any) -> tuple[str, str]:
+def argument_row(param: Any) -> tuple[str, str]:
     text = param.help or ""
     if not param.required:
         text = f"{text}  [facultatif]" if text else "[facultatif]"
@@ -203,8 +203,8 @@ def render_help(ctx: typer.Context) -> str:
     params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
     arguments = [p for p in params if getattr(p, "param_type_name", "") == "argument"]
     options = [p for p in params if getattr(p, "param_type_name", "") != "argument"]
-    lines += _table("Arguments", (_argument_row(p) for p in arguments), width)
-    lines += _table("Options", (_option_row(ctx, p) for p in options), width)
+    lines += _table("Arguments", (argument_row(p) for p in arguments), width)
+    lines += _table("Options", (option_row(ctx, p) for p in options), width)
     if hasattr(command, "list_commands"):
         lines += _table("Commandes", command_rows(ctx), width)
     if command.epilog:
