@@ -58,6 +58,6 @@ def french_driver_message(message: str) -> str:
     """Replace a database driver's English explanation by its French wording when it is a known one."""
     for english, french in _DRIVER:
         if english in message:
-            head = message.split(":", 1)[0] if ":" in message else message
+            head = message.split(":", 1)[0].rstrip() if ":" in message else message
             return f"{head} : {french}" if head != message else french
     return message

@@ -111,6 +111,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(engine), revision)
     except OperationalError as error:
         raise StorageError(f"base de données injoignable : {error.orig}") from error
+    except DBAPIError as error:  # e.g. a file that is not an SQLite database
+        raise StorageError(f"base de données inutilisable : {error.orig}") from error
 
 
 @contextmanager
