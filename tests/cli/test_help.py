@@ -11,7 +11,7 @@ import typer
 
 from vigie.cli import commands  # noqa: F401 - registers every command
 from vigie.cli.app import app, run
-from vigie.cli.help import ARGUMENT_NAMES, FrenchContext, argument_row, option_row, first_line
+from vigie.cli.help import ARGUMENT_NAMES, FrenchContext, argument_row, first_line, option_row
 from vigie.cli.lazy import COMMANDS
 
 # The parser's scaffolding, which it writes in English unless vigie renders the help itself.
