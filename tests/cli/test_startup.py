@@ -37,7 +37,17 @@ NOT_FOR_HELP = {
     "vigie.cli.access_cmd",
     "vigie.cli.serve_cmd",
 }
-NOT_FOR_ACCESS_CHECK = {"alembic", "fastapi", "jinja2", "mako", "numpy", "starlette", "uvicorn", "vigie.web", "vigie.demo"}
+NOT_FOR_ACCESS_CHECK = {
+    "alembic",
+    "fastapi",
+    "jinja2",
+    "mako",
+    "numpy",
+    "starlette",
+    "uvicorn",
+    "vigie.demo",
+    "vigie.web",
+}
 
 
 def imported(argv: list[str], env: dict[str, str]) -> set[str]:
@@ -69,12 +79,8 @@ def cpu_seconds(argv: list[str], env: dict[str, str], runs: int = 3) -> float:
 
 
 def access_check(subject: int) -> list[str]:
-    return ["access", "check", "--agent", "paris-social", "--subject", str(subject)] + [
-        "--purpose",
-        "social_support",
-        "--categories",
-        "contact",
-    ]
+    agent = ["--agent", "paris-social", "--purpose", "social_support"]
+    return ["access", "check", *agent, "--subject", str(subject), "--categories", "contact"]
 
 
 def test_help_imports_no_command_and_no_heavy_library() -> None:
