@@ -10,15 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from vigie.cli.app import ExitCode, exit_code_for
+from vigie import errors
+from vigie.cli.app import EXIT_CODES, ExitCode, exit_code_for
 from vigie.errors import (
     AccessRefused,
     ConfigurationError,
+    DecryptionError,
     InvalidIdentifier,
     InvalidInput,
+    JournalError,
     NotFound,
+    PopulationExists,
     RegisterError,
     StorageError,
+    TamperedJournal,
 )
 
 Vigie = Callable[..., subprocess.CompletedProcess[str]]
@@ -74,7 +79,9 @@ def test_a_command_without_its_sub_command_is_bad_input_and_shows_the_help(vigie
         (InvalidIdentifier("NIR", "1", "trop court"), ExitCode.BAD_INPUT),
         (NotFound("personne", "9"), ExitCode.BAD_INPUT),
         (RegisterError([]), ExitCode.BAD_INPUT),
+        (PopulationExists(12), ExitCode.BAD_INPUT),
         (StorageError("injoignable"), ExitCode.UNAVAILABLE),
+        (DecryptionError("clé erronée"), ExitCode.UNAVAILABLE),
         (ConfigurationError("clés absentes"), ExitCode.UNAVAILABLE),
         (PermissionError(13, "Permission denied", "/x"), ExitCode.UNAVAILABLE),
         (RuntimeError("bogue"), ExitCode.INTERNAL),
@@ -85,10 +92,17 @@ def test_the_error_tree_maps_to_exit_codes(error: BaseException, code: ExitCode)
 
 
 def test_a_tampered_journal_error_maps_to_4() -> None:
-    from vigie.audit.errors import JournalError, TamperedJournal
-
     assert exit_code_for(TamperedJournal("entrée 2 modifiée")) == ExitCode.TAMPERED
     assert exit_code_for(JournalError("journal fermé")) == ExitCode.UNAVAILABLE
+
+
+def test_every_class_of_the_error_tree_has_its_exit_code() -> None:
+    defined = {
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type) and issubclass(value, errors.VigieError) and value.__module__ == errors.__name__
+    }
+    assert defined <= set(EXIT_CODES), defined - set(EXIT_CODES)
 
 
 def test_exit_codes_are_documented_in_the_help_and_the_docs(vigie: Vigie) -> None:

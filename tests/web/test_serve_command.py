@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from vigie.bootstrap import Environment
 from vigie.cli import serve_cmd
 from vigie.cli.app import run
+from vigie.environment import Environment
 
 
 def free_port() -> int:

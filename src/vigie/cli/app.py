@@ -27,10 +27,15 @@ from vigie.cli.usage import french_usage
 from vigie.errors import (
     AccessRefused,
     ConfigurationError,
+    DecryptionError,
+    InvalidIdentifier,
     InvalidInput,
+    JournalError,
     NotFound,
+    PopulationExists,
     RegisterError,
     StorageError,
+    TamperedJournal,
     VigieError,
 )
 
@@ -110,22 +115,29 @@ def root(
     """Protection des données personnelles de l'Assurance Maladie : registre, coffre, audit."""
 
 
-def _tampered() -> type[VigieError]:
-    from vigie.audit.errors import TamperedJournal  # imported on error only: the audit package is large
-
-    return TamperedJournal
+# Every class of the tree in vigie.errors, with its exit code; an error takes the code of its nearest class.
+EXIT_CODES: dict[type[BaseException], ExitCode] = {
+    VigieError: ExitCode.BAD_INPUT,
+    AccessRefused: ExitCode.REFUSED,
+    InvalidInput: ExitCode.BAD_INPUT,
+    InvalidIdentifier: ExitCode.BAD_INPUT,
+    NotFound: ExitCode.BAD_INPUT,
+    RegisterError: ExitCode.BAD_INPUT,
+    PopulationExists: ExitCode.BAD_INPUT,  # the database named is not an empty one
+    ConfigurationError: ExitCode.UNAVAILABLE,
+    DecryptionError: ExitCode.UNAVAILABLE,  # the key file in use does not open the data
+    StorageError: ExitCode.UNAVAILABLE,
+    JournalError: ExitCode.UNAVAILABLE,
+    TamperedJournal: ExitCode.TAMPERED,
+    OSError: ExitCode.UNAVAILABLE,  # a path, a permission, a full or read-only disk
+}
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code of an error, from its place in the tree of `vigie.errors`."""
-    if isinstance(error, _tampered()):
-        return ExitCode.TAMPERED
-    if isinstance(error, AccessRefused):
-        return ExitCode.REFUSED
-    if isinstance(error, StorageError | ConfigurationError | OSError):
-        return ExitCode.UNAVAILABLE
-    if isinstance(error, InvalidInput | NotFound | RegisterError | VigieError):
-        return ExitCode.BAD_INPUT
+    for kind in type(error).__mro__:
+        if kind in EXIT_CODES:
+            return EXIT_CODES[kind]
     return ExitCode.INTERNAL
 
 
