@@ -85,3 +85,13 @@ def test_serve_in_demo_mode_refuses_an_oversized_population_before_creating_anyt
     assert run(["serve", "--demo", "--subjects", "2000000", "--port", "1"]) == 2
     assert "pour une démonstration" in capsys.readouterr().err
     assert tree(data_dir) == []
+
+
+def test_an_empty_setting_variable_is_refused_not_read_as_unset(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VIGIE_DATABASE_URL", "")
+    assert run(["init"]) == 2
+    assert "variable d'environnement vide : VIGIE_DATABASE_URL" in capsys.readouterr().err
+    assert tree(data_dir) == []
+    assert run(["--help"]) == 0

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from vigie import __version__
+from vigie.cli.hygiene import empty_settings
 from vigie.cli.lazy import LazyGroup
 from vigie.cli.system import french_driver_message, french_os_error
 from vigie.cli.usage import french_usage
@@ -214,6 +215,11 @@ def _complete_if_asked(command: Any) -> None:
 def run(argv: list[str]) -> int:
     """Run the command line and return its exit code; known errors get a French message, never a traceback."""
     as_json = wants_json(argv)
+    empty = empty_settings(os.environ)
+    if empty and not {"--help", "--version"} & set(argv):
+        return _report_usage(
+            f"variable d'environnement vide : {', '.join(empty)} (donnez-lui une valeur ou supprimez-la)", as_json
+        )
     command = typer.main.get_command(app)
     try:
         _complete_if_asked(command)

@@ -7,7 +7,7 @@ legitimate one are refused too, so that no service has to guard against them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import typer
@@ -26,6 +26,11 @@ def problem(value: str) -> str | None:
     if len(value) > MAX_VALUE_LENGTH:
         return f"valeur trop longue ({len(value)} caractères, au plus {MAX_VALUE_LENGTH})"
     return None
+
+
+def empty_settings(environ: Mapping[str, str]) -> list[str]:
+    """The `VIGIE_*` variables set to an empty value, which the settings would silently read as unset."""
+    return sorted(name for name, value in environ.items() if name.startswith("VIGIE_") and not value.strip())
 
 
 def _strings(value: Any) -> list[str]:
