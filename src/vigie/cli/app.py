@@ -237,7 +237,10 @@ def run(argv: list[str]) -> int:
             return ExitCode.BAD_INPUT
         return _report_usage(french_usage(error), as_json)
     except (typer.Abort, KeyboardInterrupt):
-        _console("err").print("Interrompu.")
+        if as_json:
+            _json_error(ExitCode.INTERRUPTED, "interrupted", "interrompu")
+        else:
+            _console("err").print("Interrompu.")
         return ExitCode.INTERRUPTED
     except Exception as error:  # a bug: say so plainly; the traceback only on request
         if os.environ.get("VIGIE_DEBUG"):
