@@ -90,7 +90,7 @@ def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: Ag
 @audit_app.command("tail")
 def tail_cmd(
     count: Annotated[
-        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées (20)")
+        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées")
     ] = 20,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,

@@ -38,6 +38,9 @@ ARGUMENT_NAMES = {
     "subject": "PERSONNE",
 }
 
+# Options whose value is better named by what it is than by its type.
+OPTION_METAVARS = {"database": "URL"}
+
 # Options that several commands share and some declare without a help text.
 SHARED_OPTION_HELP = {
     "as_json": "sortie JSON",
@@ -81,6 +84,8 @@ def value_metavar(param: Any) -> str:
         return str(param.metavar)
     if getattr(param, "param_type_name", "") == "argument":
         return ARGUMENT_NAMES.get(param.name, str(param.name).upper())
+    if param.name in OPTION_METAVARS:
+        return OPTION_METAVARS[param.name]
     choices = _choices(param)
     if choices:
         return "[" + "|".join(choices) + "]"
@@ -105,6 +110,8 @@ def _default_text(param: Any) -> str | None:
         default = default.value
     if isinstance(default, float):
         return f"{default:g}".replace(".", ",")
+    if isinstance(default, int) and not isinstance(default, bool):
+        return f"{default:,}".replace(",", "\u202f")  # 10 000, with French typography's narrow space
     return str(default)
 
 
