@@ -59,7 +59,8 @@ def test_every_option_and_argument_is_described(path: tuple[str, ...]) -> None:
     for param in command.get_params(ctx):
         if getattr(param, "param_type_name", "") == "argument":
             name, text = argument_row(param)
-            assert name.upper() == name and name in ARGUMENT_NAMES.values(), name
+            assert name.upper() == name
+            assert param.metavar or name in ARGUMENT_NAMES.values(), f"{param.name}: no French name"
         else:
             name, text = option_row(ctx, param)
         assert text.replace("[facultatif]", "").strip(), f"{name} has no description"
@@ -110,3 +111,9 @@ def test_usage_errors_are_french(capsys: pytest.CaptureFixture[str]) -> None:
         err = capsys.readouterr().err
         assert message in err, (argv, err)
         assert not SCAFFOLDING.search(err.replace("vigie --help", "")), err
+
+
+def test_every_command_registered_on_the_root_is_in_its_table() -> None:
+    """A root command missing from the lazy table would be neither listed nor reachable."""
+    registered = {group.name for group in app.registered_groups} | {info.name for info in app.registered_commands}
+    assert registered == set(COMMANDS)
