@@ -188,7 +188,7 @@ EVENT_LABELS: dict[LifecycleEvent, str] = {
     LifecycleEvent.FINAL_DECISION: "décision définitive",
     LifecycleEvent.COOKIE_SET: "dépôt du cookie",
     LifecycleEvent.CONSENT_GIVEN: "choix de consentement",
-    LifecycleEvent.ACTIVITY_END: "cessation d'activité (fin d'exercice, fermeture de l'établissement ou de l'entreprise)",
+    LifecycleEvent.ACTIVITY_END: "cessation d'activité (fin d'exercice, fermeture d'établissement ou d'entreprise)",
 }
 
 _NATURAL_PERSONS = frozenset(SubjectKind) - {

@@ -77,9 +77,15 @@ def _reachable(rule: RetentionRule, kind: SubjectKind, processings: Mapping[str,
 
 
 def retention_findings(
-    processing: Processing, processings: Mapping[str, Processing], roles: Collection[str]
+    processing: Processing, processings: Mapping[str, Processing], roles: Collection[str], known: Collection[str]
 ) -> list[Finding]:
-    """Rules whose clock can never start, follows that lead nowhere, kinds of person with no reachable end."""
+    """Rules whose clock can never start, follows that lead nowhere, kinds of person with no reachable end.
+
+    `processings` holds the valid processings, `known` every id written: a rule following a processing that is
+    written but invalid is not reported again (its own problems say what to fix).
+    """
+    if any(r.follows is not None and r.follows in known and r.follows not in processings for r in processing.retention):
+        return []
     pid = processing.id
     findings: list[Finding] = []
     for position, rule in enumerate(processing.retention):
@@ -124,7 +130,9 @@ def retention_findings(
             for role in reservation.roles:
                 if role not in roles:
                     path = ("subjects", kind.value, "reserved", position, "roles")
-                    findings.append((path, f"{pid}.subjects.{kind.value}.reserved[{position}]", f"rôle inconnu « {role} »"))
+                    findings.append(
+                        (path, f"{pid}.subjects.{kind.value}.reserved[{position}]", f"rôle inconnu « {role} »")
+                    )
     if processing.archive is not None:
         for role in processing.archive.roles:
             if role not in roles:

@@ -315,6 +315,6 @@ def _check_processings(
     for ident, located in by_processing.items():
         findings = unresolved_sources(located.raw, ident, outline) if outline else []
         if located.item is not None:
-            findings += retention_findings(located.item, valid, by_role.keys())
+            findings += retention_findings(located.item, valid, by_role.keys(), by_processing.keys())
         for sub, field, message in findings:
             collector.problems.append(located.problem(sub, field, message))

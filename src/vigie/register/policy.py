@@ -46,13 +46,21 @@ class Clock:
     via: str | None = None
 
 
-def _clocks(processing: Processing, processings: Mapping[str, Processing]) -> tuple[Clock, ...]:
+def retention_clocks(processing: Processing, processings: Mapping[str, Processing]) -> tuple[Clock, ...]:
+    """The clocks of one processing, rules that follow another processing resolved to that one's rules."""
     all_kinds = frozenset(processing.subjects)
     mapped: dict[LifecycleEvent, list[LifecycleEvent]] = {}
     for mapping in processing.event_mapping:
         mapped.setdefault(mapping.counts_as, []).append(mapping.event)
 
-    def clock(rule: RetentionRule, kinds: frozenset[SubjectKind], via: str | None, label: str, source: Source) -> Clock:
+    def clock(
+        rule: RetentionRule,
+        kinds: frozenset[SubjectKind],
+        via: str | None,
+        label: str,
+        source: Source,
+        defers: str | None,
+    ) -> Clock:
         assert rule.event is not None and rule.of is not None and rule.duration is not None
         return Clock(
             event=rule.event,
@@ -64,7 +72,7 @@ def _clocks(processing: Processing, processings: Mapping[str, Processing]) -> tu
             kinds=kinds,
             prevails=rule.prevails,
             while_=rule.while_,
-            defers_to=rule.defers_to,
+            defers_to=defers or rule.defers_to,
             label=label,
             source=source,
             via=via,
@@ -74,7 +82,7 @@ def _clocks(processing: Processing, processings: Mapping[str, Processing]) -> tu
     for rule in processing.retention:
         kinds = frozenset(rule.kinds) if rule.kinds is not None else all_kinds
         if rule.follows is None:
-            built.append(clock(rule, kinds, None, rule.label, rule.source))
+            built.append(clock(rule, kinds, None, rule.label, rule.source, None))
             continue
         target = processings[rule.follows]
         for kind, as_kind in (rule.as_kinds or {}).items():
@@ -83,7 +91,7 @@ def _clocks(processing: Processing, processings: Mapping[str, Processing]) -> tu
             for followed in target.retention:
                 if followed.applies_to(as_kind) and followed.follows is None:
                     source = Source(rule.source.refs + followed.source.refs)
-                    built.append(clock(followed, frozenset({kind}), target.id, rule.label, source))
+                    built.append(clock(followed, frozenset({kind}), target.id, rule.label, source, rule.defers_to))
     return tuple(built)
 
 
@@ -103,7 +111,7 @@ class Policy:
     audit_roles: frozenset[str]
     consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
-    reserved: Mapping[tuple[str, SubjectKind], Mapping[Category, frozenset[str]]]
+    reserved: Mapping[tuple[str, SubjectKind], Mapping[str, frozenset[str]]]  # categories hash as their text
     archives: Mapping[str, Archive]
     role_set_grants: dict[frozenset[str], Mapping[str, Grant]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -118,7 +126,7 @@ class Policy:
         categories_of = {
             (p.id, kind): frozenset(data.categories) for p in processings for kind, data in p.subjects.items()
         }
-        reserved: dict[tuple[str, SubjectKind], dict[Category, frozenset[str]]] = {}
+        reserved: dict[tuple[str, SubjectKind], dict[str, frozenset[str]]] = {}
         for p in processings:
             for kind, data in p.subjects.items():
                 for reservation in data.reserved:
@@ -131,7 +139,7 @@ class Policy:
             recipients_of=MappingProxyType({p.id: frozenset(r.id for r in p.recipients) for p in processings}),
             processings_for_recipient=MappingProxyType({r: frozenset(ps) for r, ps in by_recipient.items()}),
             nir_recipients=frozenset(r.id for r in register.recipients.values() if r.nir_allowed),
-            retention=MappingProxyType({p.id: _clocks(p, register.processings) for p in processings}),
+            retention=MappingProxyType({p.id: retention_clocks(p, register.processings) for p in processings}),
             role_processings=MappingProxyType(
                 {role.id: frozenset(role.processings) for role in register.roles.values()}
             ),
@@ -181,7 +189,7 @@ class Policy:
 
     def reserved_to(self, purpose: str, kind: SubjectKind, category: str) -> frozenset[str] | None:
         """The roles `category` is reserved to for `purpose` and `kind`, or None when it is not reserved."""
-        return self.reserved.get((purpose, kind), {}).get(category)  # type: ignore[call-overload]
+        return self.reserved.get((purpose, kind), {}).get(category)
 
     def may_use(self, processing: str, kind: SubjectKind, category: Category) -> bool:
         """May `processing` use `category` of a subject of `kind`? (minimisation)"""

@@ -16,8 +16,13 @@ from pydantic import PlainSerializer, PlainValidator
 SEPARATOR = " › "
 DECISION_PREFIX = "decision:"
 MAX_LENGTH = 600
-_CITATION = re.compile(r"^(?P<theme>[^›\n]+?) › (?P<section>[^›\n]+?) › (?P<first>[1-9][0-9]{0,2})(?:-(?P<last>[1-9][0-9]{0,2}))?$")
-_EXPECTED = "attendu « partie › section › paragraphe » (ex. « Lutte contre les fraudes › Durées de conservation › 2 ») ou « decision: raison »"
+_CITATION = re.compile(
+    r"^(?P<theme>[^›\n]+?) › (?P<section>[^›\n]+?) › (?P<first>[1-9][0-9]{0,2})(?:-(?P<last>[1-9][0-9]{0,2}))?$"
+)
+_EXPECTED = (
+    "attendu « partie › section › paragraphe » (ex. « Lutte contre les fraudes › Durées de conservation › 2 ») "
+    "ou « decision: raison »"
+)
 
 
 @dataclass(frozen=True, slots=True)
