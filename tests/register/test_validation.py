@@ -163,3 +163,72 @@ def test_duplicate_yaml_key_is_reported(register_dir: Path) -> None:
 def test_missing_directory_is_reported(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path / "nowhere")
     assert problem.message == "dossier du registre introuvable"
+
+
+def test_a_clock_on_a_persons_event_that_never_happens_to_the_kind_is_refused(register_dir: Path) -> None:
+    """An establishment never dies: a death clock on a kind that cannot die is an end that never comes."""
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "      - event: rights_end\n        of: subject", "      - event: death\n        of: subject")
+    edit(
+        theme,
+        "      insured:\n        categories: [identification, nir",
+        "      health_establishment:\n        categories: [identification, nir",
+    )
+    edit(
+        theme,
+        "        reserved:\n          - categories: [health.pathology]",
+        "        reserved:\n          - categories: [health.pathology]",
+    )
+    problems = problems_of(register_dir)
+    messages = [p.message for p in problems]
+    assert "« death » n'arrive jamais à « health_establishment » (restreindre kinds)" in messages
+    assert "aucune règle de conservation n'atteint de fin pour ce type de personne" in messages
+    (reachable,) = [p for p in problems if p.message.startswith("aucune règle")]
+    assert reachable.field == "rights_benefits.subjects.health_establishment"
+    assert reachable.line == line_of(theme, "health_establishment:")
+
+
+def test_a_record_clock_on_a_persons_event_is_refused(register_dir: Path) -> None:
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "        of: subject", "        of: record")
+    fields = {p.field: p.message for p in problems_of(register_dir)}
+    assert fields["rights_benefits.retention[0].of"] == "« rights_end » arrive à une personne, pas au dossier"
+
+
+def test_following_an_unknown_processing_is_refused(register_dir: Path) -> None:
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "      - follows: rights_benefits", "      - follows: rights_benefit")
+    fields = {p.field: p.message for p in problems_of(register_dir)}
+    assert fields["service_offers.retention[0].follows"] == "traitement inconnu « rights_benefit »"
+
+
+def test_a_category_reserved_to_an_unknown_role_is_refused(register_dir: Path) -> None:
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "roles: [medical_officer]", "roles: [medical_oficer]")
+    (problem,) = problems_of(register_dir)
+    assert problem.field == "rights_benefits.subjects.insured.reserved[0]"
+    assert problem.message == "rôle inconnu « medical_oficer »"
+    assert problem.line == line_of(theme, "medical_oficer")
+
+
+def test_a_reserved_category_the_processing_does_not_use_is_refused(register_dir: Path) -> None:
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "          - categories: [health.pathology]", "          - categories: [fraud_case]")
+    (problem,) = problems_of(register_dir)
+    assert "catégorie réservée « fraud_case » absente des catégories utilisées" in problem.message
+
+
+def test_pseudonymised_statistics_without_a_source_are_refused(register_dir: Path) -> None:
+    theme = register_dir / "theme-rights.yaml"
+    edit(theme, "    statistics_source: Gestion des droits › Finalités › 3\n", "")
+    (problem,) = problems_of(register_dir)
+    assert problem.field == "rights_benefits"
+    assert "statistics_source manquant" in problem.message
+
+
+def test_the_outline_is_required(register_dir: Path) -> None:
+    base = register_dir / "base.yaml"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text[: text.index("policy_outline:")], encoding="utf-8")
+    problems = problems_of(register_dir)
+    assert any(p.field == "policy_outline" and p.message == "aucun élément dans le registre" for p in problems)
