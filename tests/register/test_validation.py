@@ -174,11 +174,6 @@ def test_a_clock_on_a_persons_event_that_never_happens_to_the_kind_is_refused(re
         "      insured:\n        categories: [identification, nir",
         "      health_establishment:\n        categories: [identification, nir",
     )
-    edit(
-        theme,
-        "        reserved:\n          - categories: [health.pathology]",
-        "        reserved:\n          - categories: [health.pathology]",
-    )
     problems = problems_of(register_dir)
     messages = [p.message for p in problems]
     assert "« death » n'arrive jamais à « health_establishment » (restreindre kinds)" in messages

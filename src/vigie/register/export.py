@@ -21,8 +21,8 @@ class ExportFormat(StrEnum):
 
 def processing_record(processing: Processing) -> dict[str, Any]:
     """One processing as plain JSON-ready data (the shape of the API and of the JSON export): the register's own
-    shape (docs/register.md), sources included, fields left unset omitted."""
-    return processing.model_dump(mode="json", by_alias=True, exclude_none=True)
+    shape (docs/register.md), sources included, fields left unset as null."""
+    return processing.model_dump(mode="json", by_alias=True)
 
 
 def register_record(register: Register) -> dict[str, Any]:
