@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from vigie.access.decide import decide
-from vigie.access.model import Action, Agent, SubjectState
 from vigie.durations import Duration
 from vigie.ids import AgentId, SubjectId
+from vigie.model import Action, Agent, SubjectState
 from vigie.register import Policy, Register
 from vigie.taxonomy import (
     HEALTH_CATEGORIES,
