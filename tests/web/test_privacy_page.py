@@ -184,7 +184,7 @@ def test_the_dmp_section_says_closed_dmps_are_archived_and_what_for(client: Test
     dmp = section_text(client.get(POLICY).text, "traitement-dmp")
 
     assert "archivées 10 ans après sa clôture (le décès vaut clôture)" in dmp
-    assert "Archivage. Après : clôture du DMP (le décès vaut clôture), les données sont archivées" in dmp
+    assert "Archivage. Les données sont archivées à compter de l'événement « clôture du DMP (le décès vaut" in dmp
     assert "tout recours gracieux ou contentieux" in dmp
     assert "détruites" not in dmp
 

@@ -186,8 +186,8 @@ def _archive(processing: Processing) -> str | None:
     if archive is None:
         return None
     return (
-        f"après : {EVENT_LABELS[archive.event]}, les données sont archivées ; elles ne servent plus "
-        f"qu'à {archive.purpose}."
+        f"les données sont archivées à compter de l'événement « {EVENT_LABELS[archive.event]} » ; elles ne "
+        f"servent plus que pour {archive.purpose}."
     )
 
 
@@ -210,7 +210,7 @@ def _processing(register: Register, processing: Processing) -> ProcessingView:
         legal_basis=LEGAL_BASIS_LABELS[processing.legal_basis],
         subjects=[_subject(register, kind, data) for kind, data in processing.subjects.items()],
         recipients=[register.recipients[r.id].name for r in processing.recipients],
-        retention=[_retention(clock) for clock in retention_clocks(processing, register.processings)],
+        retention=list(dict.fromkeys(_retention(c) for c in retention_clocks(processing, register.processings))),
         archive=_archive(processing),
         sources=[SourceView(e.label, str(e.source)) for e in processing_entries(register, processing)],
         objection_allowed=processing.objection_allowed,
