@@ -129,7 +129,9 @@ def test_register_sources_lists_every_decision_for_review(
     assert ("cookies_interactivity", "cookies.items[0]") in fields  # the Vimeo lifetime the policy does not give
     assert ("fraud_control", "subjects.insured.reserved[0]") not in fields  # cited, not decided
     assert run(["register", "sources"]) == 0
-    assert "reposent sur une décision du registre" in capsys.readouterr().out
+    assert f"{len(rows)} entrées reposent sur une décision du registre" in capsys.readouterr().out
+    assert run(["register", "check"]) == 0
+    assert f"{len(rows)} entrées reposent sur une décision du registre" in " ".join(capsys.readouterr().out.split())
 
 
 def test_register_show_can_print_each_entrys_source(capsys: pytest.CaptureFixture[str]) -> None:

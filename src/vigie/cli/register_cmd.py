@@ -33,7 +33,8 @@ def check(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--jso
         return
     out.print(
         f"Registre valide : {counts['processings']} traitements, {counts['themes']} thématiques, "
-        f"{counts['notices']} mentions d'information, {counts['organisations']} organismes."
+        f"{counts['notices']} mentions d'information, {counts['organisations']} organismes ; "
+        f"{len(decisions(register))} entrées reposent sur une décision du registre (vigie register sources)."
     )
 
 
