@@ -139,7 +139,10 @@ def test_death_closes_the_dmp_and_closed_dmps_are_archived_ten_years(register: R
         LifecycleEvent.DMP_CLOSURE,
     )
     (clock,) = policy.retention_rules("dmp")
-    assert clock.events == (LifecycleEvent.DMP_CLOSURE, LifecycleEvent.DEATH)
+    assert clock.events == (
+        (ClockOwner.RECORD, LifecycleEvent.DMP_CLOSURE),
+        (ClockOwner.FILE_OWNER, LifecycleEvent.DEATH),
+    )
     assert clock.duration == Duration(years=10)
     archive = policy.archives["dmp"]
     assert archive.event is LifecycleEvent.DMP_CLOSURE

@@ -26,13 +26,14 @@ Grant = tuple[Decision, bool, Mapping[SubjectKind, frozenset[Category]]]
 class Clock:
     """One compiled retention rule, in the form a sweep computes end dates from (see docs/register.md).
 
-    The clock starts at the first of `events` (the rule's own event and those that count as it) that happened
-    to `of`; the record ends `duration` later. Rules that follow another processing are already resolved:
+    The clock starts at the first of `events` that happened: each is an event and whose it is, the rule's own
+    (`event` of `of`) first, then those an event mapping counts as it (the DMP holder's death); the record
+    ends `duration` later (see `register.ends`). Rules that follow another processing are already resolved:
     `via` names the processing whose rule this is.
     """
 
     event: LifecycleEvent
-    events: tuple[LifecycleEvent, ...]
+    events: tuple[tuple[ClockOwner, LifecycleEvent], ...]
     of: ClockOwner
     duration: Duration
     minimum: Duration | None
@@ -49,9 +50,9 @@ class Clock:
 def retention_clocks(processing: Processing, processings: Mapping[str, Processing]) -> tuple[Clock, ...]:
     """The clocks of one processing, rules that follow another processing resolved to that one's rules."""
     all_kinds = frozenset(processing.subjects)
-    mapped: dict[LifecycleEvent, list[LifecycleEvent]] = {}
+    mapped: dict[LifecycleEvent, list[tuple[ClockOwner, LifecycleEvent]]] = {}
     for mapping in processing.event_mapping:
-        mapped.setdefault(mapping.counts_as, []).append(mapping.event)
+        mapped.setdefault(mapping.counts_as, []).append((mapping.of, mapping.event))
 
     def clock(
         rule: RetentionRule,
@@ -64,7 +65,7 @@ def retention_clocks(processing: Processing, processings: Mapping[str, Processin
         assert rule.event is not None and rule.of is not None and rule.duration is not None
         return Clock(
             event=rule.event,
-            events=(rule.event, *mapped.get(rule.event, ())),
+            events=((rule.of, rule.event), *mapped.get(rule.event, ())),
             of=rule.of,
             duration=rule.duration,
             minimum=rule.minimum,
