@@ -227,3 +227,12 @@ def test_the_outline_is_required(register_dir: Path) -> None:
     base.write_text(text[: text.index("policy_outline:")], encoding="utf-8")
     problems = problems_of(register_dir)
     assert any(p.field == "policy_outline" and p.message == "aucun élément dans le registre" for p in problems)
+
+
+def test_a_broken_outline_is_reported_once_without_false_alarms_about_citations(register_dir: Path) -> None:
+    base = register_dir / "base.yaml"
+    edit(base, "{title: Finalités, paragraphs: 3}", "{title: Finalités, paragraphs: trois}")
+    (problem,) = problems_of(register_dir)
+    assert problem.file == "base.yaml"
+    assert problem.field == "Gestion des droits.sections[0].paragraphs"
+    assert problem.message == "doit être un nombre entier"

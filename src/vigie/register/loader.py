@@ -309,8 +309,9 @@ def _check_processings(
     by_part: dict[str, _Located],
 ) -> None:
     """Sources that resolve in the outline; reserved and archive roles that exist; retention that ends."""
-    parts = [found.item for found in by_part.values() if found.item is not None]
-    outline = outline_index(parts)
+    parts = [found.item for found in by_part.values()]
+    # an outline part that failed validation would make every citation of it a false alarm: check none then
+    outline = outline_index(parts) if all(part is not None for part in parts) else {}
     valid = {ident: found.item for ident, found in by_processing.items() if found.item is not None}
     for ident, located in by_processing.items():
         findings = unresolved_sources(located.raw, ident, outline) if outline else []
