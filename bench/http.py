@@ -84,8 +84,7 @@ def floor_app(database_url: str) -> Any:
     from vigie.store.schema import records, subjects
 
     engine = open_database(database_url)
-    categories_of = Policy.compile(load_register()).categories_of
-    uses = {kind: tuple(sorted(c.value for c in cats)) for (pid, kind), cats in categories_of.items() if pid == PURPOSE}
+    policy = Policy.compile(load_register())
     sealed = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == bindparam("sid")))
     in_categories = PreparedFamily(
         lambda count: (
@@ -112,7 +111,7 @@ def floor_app(database_url: str) -> Any:
             except NotFound as error:
                 raise HTTPException(404) from error
             _, identity = sealed.first(connection, {"sid": subject_id}) or (None, None)
-            granted = uses.get(state.kind, ())
+            granted = tuple(sorted(c.value for c in policy.categories_for(agent.roles, purpose, state.kind)))
             params = {"sid": subject_id, "purpose": purpose} | {f"category_{i}": c for i, c in enumerate(granted)}
             found = in_categories.sized(len(granted)).rows(connection, params) if granted else []
         return {
