@@ -6,13 +6,18 @@ from collections.abc import Callable
 
 import numpy as np
 from demo_support import Population
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from stdnum import iban, luhn
 
 from vigie.crypto import blind_index
 from vigie.demo import numbers
-from vigie.demo.people import nirs
+from vigie.demo.geography import POPULATION_THOUSANDS
+from vigie.demo.people import department_index, nirs
 from vigie.identifiers import validate_nir, validate_siret
+from vigie.nir import Kind, Month, check_nir
+from vigie.nir_bulk import check_nirs
 from vigie.taxonomy import SubjectKind
 
 
@@ -53,9 +58,30 @@ def test_nirs_cover_corsica_overseas_and_births_abroad() -> None:
     birth = np.full(count, np.datetime64("1980-03-15"), dtype="datetime64[D]")
     home = np.full(count, -1, dtype=np.int64)
     values, places = nirs(rng, rng.random(count) < 0.5, birth, home)
-    assert all(validate_nir(v) for v in values)
+    assert all(validate_nir(v) == v for v in values)
     departments = {p[:2] for p in places} | {p[:3] for p in places if p.startswith("97")}
     assert {"2A", "2B", "99", "971", "974"} <= departments
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    count=st.integers(1, 3000),
+    first_day=st.integers(-25_000, 20_000),
+    home=st.sampled_from([None, "99", *POPULATION_THOUSANDS]),
+)
+def test_every_generated_nir_passes_the_validator_whatever_the_seed(
+    seed: int, count: int, first_day: int, home: str | None
+) -> None:
+    """Any seed, birth dates from 1901 to 2024, any home département: every NIR is a plain valid NIR."""
+    rng = np.random.default_rng(seed)
+    birth = (first_day + rng.integers(0, 20_000, size=count)).astype("datetime64[D]")
+    values, places = nirs(rng, rng.random(count) < 0.5, birth, np.full(count, department_index(home), dtype=np.int64))
+    bulk = check_nirs(values)
+    assert bulk.valid.all(), [v for v, ok in zip(values, bulk.valid.tolist(), strict=True) if not ok][:5]
+    assert (bulk.kind == Kind.NIR).all() and (bulk.month == Month.KNOWN).all() and not bulk.keyless.any()
+    for value, place in list(zip(values, places, strict=True))[:50]:
+        assert check_nir(value).valid and value[5:10] == place
 
 
 def test_generated_rpps_finess_and_iban_numbers_pass_their_checks() -> None:
