@@ -79,6 +79,8 @@ def test_a_corsican_nir_is_checked_with_its_own_key() -> None:
         (full("1850578006084")[:14], Reason.LENGTH),
         ("1" * (MAX_INPUT + 1), Reason.LENGTH),
         (" " * (MAX_INPUT + 1), Reason.LENGTH),
+        (full("1850578006084") + " " * (MAX_INPUT - 14), Reason.LENGTH),  # too long before spaces go
+        ("1200000000000", Reason.MONTH),  # the NNP shape rescues only a 7/8 number, never a NIR
         (full("0850578006084"), Reason.FIRST_DIGIT),
         (full("3850578006084"), Reason.FIRST_DIGIT),
         (full("4850578006084"), Reason.FIRST_DIGIT),

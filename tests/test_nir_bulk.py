@@ -82,6 +82,8 @@ def test_a_numpy_unicode_column_gets_the_same_verdicts_as_a_list() -> None:
     from_array = check_nirs(np.array(values, dtype=np.str_))
     for field in ("reason", "kind", "month", "keyless"):
         assert np.array_equal(getattr(from_list, field), getattr(from_array, field)), field
+    overlong = [" " * 26 + "185057800608491", " " * 25 + "185057800608491"]  # 41 characters, then 40
+    assert_same_as_single(overlong, check_nirs(np.array(overlong, dtype=np.str_)))
 
 
 @pytest.mark.parametrize(
