@@ -135,7 +135,8 @@ class NirCheck:
 
 
 def _digits(part: str) -> bool:
-    return all(c in _DIGITS for c in part)
+    """ASCII digits only (str.isdigit alone would take « ٣ » or « ² » for digits); parts are never empty."""
+    return part.isascii() and part.isdigit()
 
 
 def nir_key(body: str) -> int:

@@ -52,19 +52,34 @@ class NirChecks:
         )
 
 
-def _from_array(text: npt.NDArray[np.str_]) -> tuple[U8, npt.NDArray[np.int64]]:
-    """Code points of a unicode array as a (n, width) matrix (non-ASCII as 255) and each value's length."""
+def _squeeze(wide: U8) -> tuple[U8, npt.NDArray[np.int64]]:
+    """Rows with their spaces moved to the end (a stable sort keeps the other characters in order)."""
+    spaces = wide == _ORD[" "]
+    order = np.argsort(spaces, axis=1, kind="stable")
+    return np.take_along_axis(wide, order, axis=1), spaces.sum(axis=1).astype(np.int64)
+
+
+def _from_array(text: npt.NDArray[np.str_]) -> tuple[U8, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """First 15 characters (column-major, non-ASCII as 255), raw lengths and space counts of a unicode array."""
     n = len(text)
     width = max(text.dtype.itemsize // 4, 1)
     points = np.ascontiguousarray(text).view(np.uint32).reshape(n, width)[:, :MAX_INPUT]
-    return np.minimum(points, 255).astype(np.uint8), np.strings.str_len(text).astype(np.int64)
+    chars = np.zeros((n, 15), dtype=np.uint8, order="F")
+    for column in range(min(points.shape[1], 15)):
+        chars[:, column] = np.minimum(points[:, column], 255)
+    spaces = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero((points == ord(" ")).any(axis=1))
+    if len(rows):
+        squeezed, spaces[rows] = _squeeze(np.minimum(points[rows], 255).astype(np.uint8))
+        chars[rows] = np.pad(squeezed, ((0, 0), (0, 15)))[:, :15]
+    return chars, np.strings.str_len(text).astype(np.int64), spaces
 
 
-def _from_list(items: list[str]) -> tuple[U8, npt.NDArray[np.int64]]:
-    """The same matrix from Python strings: one join, one encode, then a gather by offsets.
+def _from_list(items: list[str]) -> tuple[U8, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The same from Python strings: one join, one encode, then one gather per column.
 
-    Values longer than MAX_INPUT are left out of the join (they are refused on their length anyway); only
-    values with spaces get their full width, so that compaction sees every character.
+    Values longer than MAX_INPUT are left out of the join (they are refused on their length anyway); the
+    few values with spaces are read to their full width and squeezed.
     """
     n = len(items)
     length = np.fromiter(map(len, items), dtype=np.int64, count=n)
@@ -73,45 +88,43 @@ def _from_list(items: list[str]) -> tuple[U8, npt.NDArray[np.int64]]:
         items = list(compress(items, kept.tolist()))
     joined = "".join(items)
     try:
-        flat = np.frombuffer(bytearray(joined.encode("ascii")), dtype=np.uint8)
+        flat = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     except UnicodeEncodeError:
         wide = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         flat = np.minimum(wide, 255).astype(np.uint8)
     stored = np.where(kept, length, 0)
-    if n and (stored == stored[0]).all():
-        points = flat.reshape(n, int(stored[0])) if stored[0] else np.zeros((n, 0), dtype=np.uint8)
-        return points, length
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(stored[:-1], out=starts[1:])
-    padded = np.concatenate([flat, np.zeros(MAX_INPUT, dtype=np.uint8)])
-    spaced = np.unique(np.searchsorted(starts, np.flatnonzero(flat == _ORD[" "]), side="right") - 1)
-    width = 15 if len(spaced) == 0 else MAX_INPUT
-    points = padded[starts[:, None] + np.arange(min(width, 15))]
-    if len(spaced):
-        points = np.pad(points, ((0, 0), (0, MAX_INPUT - points.shape[1])))
-        points[spaced] = padded[starts[spaced, None] + np.arange(MAX_INPUT)]
-    columns = np.arange(points.shape[1])
-    points[columns[None, :] >= stored[:, None]] = 0
-    return points, length
+    chars = np.zeros((n, 15), dtype=np.uint8, order="F")
+    spaces = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return chars, length, spaces
+    if (stored == stored[0]).all():
+        table = flat.reshape(n, int(stored[0]))
+        for column in range(min(table.shape[1], 15)):
+            chars[:, column] = table[:, column]
+        starts = np.arange(n, dtype=np.int64) * int(stored[0])
+    else:
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(stored[:-1], out=starts[1:])
+        padded = np.concatenate([flat, np.zeros(15, dtype=np.uint8)])
+        for column in range(15):
+            chars[:, column] = padded[starts + column] * (stored > column)
+    rows = np.unique(np.searchsorted(starts, np.flatnonzero(flat == _ORD[" "]), side="right") - 1)
+    if len(rows):
+        padded = np.concatenate([flat, np.zeros(MAX_INPUT, dtype=np.uint8)])
+        offsets = np.arange(MAX_INPUT)
+        wide_rows = padded[starts[rows, None] + offsets] * (offsets < stored[rows, None])
+        squeezed, spaces[rows] = _squeeze(wide_rows.astype(np.uint8))
+        chars[rows] = squeezed[:, :15]
+    return chars, length, spaces
 
 
 def _matrix(values: Sequence[str] | npt.NDArray[np.str_]) -> tuple[U8, npt.NDArray[np.int64]]:
-    """The first 15 characters of each value once spaces are removed, and the compacted lengths."""
+    """The first 15 characters of each value once spaces are removed (column-major), and its length then."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "U":
-        points, raw_length = _from_array(values.reshape(-1))
+        chars, raw_length, spaces = _from_array(values.reshape(-1))
     else:
-        points, raw_length = _from_list(values if isinstance(values, list) else list(values))
-    spaces = points == _ORD[" "]
-    rows = np.flatnonzero(spaces.any(axis=1))
-    space_count = np.zeros(len(points), dtype=np.int64)
-    if len(rows):
-        space_count[rows] = spaces[rows].sum(axis=1)
-        order = np.argsort(spaces[rows], axis=1, kind="stable")
-        points[rows] = np.take_along_axis(points[rows], order, axis=1)
-    if points.shape[1] < 15:
-        points = np.pad(points, ((0, 0), (0, 15 - points.shape[1])))
-    chars = np.asfortranarray(points[:, :15])  # column-major: every rule reads whole columns
-    length = np.where(raw_length > MAX_INPUT, -1, raw_length - space_count)
+        chars, raw_length, spaces = _from_list(values if isinstance(values, list) else list(values))
+    length = np.where(raw_length > MAX_INPUT, -1, raw_length - spaces)
     corsica_lower = (chars[:, 5] == _ORD["2"]) & ((chars[:, 6] == _ORD["a"]) | (chars[:, 6] == _ORD["b"]))
     chars[corsica_lower, 6] -= np.uint8(32)
     return chars, length
