@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 from demo_support import Population
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 from stdnum import iban, luhn
 
 from vigie.crypto import blind_index
-from vigie.demo import numbers
+from vigie.demo import numbers, people
 from vigie.demo.geography import POPULATION_THOUSANDS
 from vigie.demo.people import department_index, nirs
 from vigie.identifiers import validate_nir, validate_siret
@@ -98,3 +99,12 @@ def test_luhn_check_digit_matches_the_reference_algorithm() -> None:
     stems = np.random.default_rng(7).integers(0, 10**12, size=1000, dtype=np.int64)
     keys = numbers.luhn_check_digit(stems, 12)
     assert [int(luhn.calc_check_digit(f"{s:012d}")) for s in stems.tolist()] == keys.tolist()
+
+
+def test_a_generator_drifting_from_the_rules_stops_before_seeding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the body builder produced order 000, `nirs` refuses its own column, naming the broken rule."""
+    monkeypatch.setattr(people, "nir_numbers", lambda *parts: numbers.nir_numbers(*parts) // 1000 * 1000)
+    rng = np.random.default_rng(1)
+    birth = np.full(10, np.datetime64("1980-03-15"), dtype="datetime64[D]")
+    with pytest.raises(RuntimeError, match=r"10 NIR de démonstration refusés .* numéro d'ordre impossible"):
+        people.nirs(rng, rng.random(10) < 0.5, birth, np.full(10, -1, dtype=np.int64))
