@@ -106,8 +106,12 @@ def _from_list(items: list[str]) -> tuple[U8, npt.NDArray[np.int64], npt.NDArray
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(stored[:-1], out=starts[1:])
         padded = np.concatenate([flat, np.zeros(15, dtype=np.uint8)])
+        index, column_chars = starts.copy(), np.empty(n, dtype=np.uint8)
         for column in range(15):
-            chars[:, column] = padded[starts + column] * (stored > column)
+            np.take(padded, index, out=column_chars)
+            column_chars[stored <= column] = 0  # past the end of a shorter value: its neighbour's characters
+            chars[:, column] = column_chars
+            index += 1
     rows = np.unique(np.searchsorted(starts, np.flatnonzero(flat == _ORD[" "]), side="right") - 1)
     if len(rows):
         padded = np.concatenate([flat, np.zeros(MAX_INPUT, dtype=np.uint8)])
