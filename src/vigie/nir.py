@@ -64,7 +64,9 @@ REASONS: dict[Reason, str] = {
         "département de naissance impossible (6e et 7e caractères) : 01 à 95, 2A ou 2B pour la Corse, "
         "971 à 978 ou 984 à 988 outre-mer, 99 pour une naissance à l'étranger"
     ),
-    Reason.COMMUNE: "commune de naissance impossible (8e à 10e caractères) : des chiffres, et pas un code nul",
+    Reason.COMMUNE: (
+        "commune de naissance impossible (8e à 10e caractères ; 9e et 10e outre-mer) : des chiffres, et pas un code nul"
+    ),
     Reason.COUNTRY: (
         "pays de naissance impossible (8e à 10e caractères, après 99) : un code de pays de l'Insee, de 101 à 599"
     ),
