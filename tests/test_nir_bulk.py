@@ -143,3 +143,9 @@ def test_any_nir_built_by_the_rules_is_valid_in_both_forms(
 def test_messages_are_the_shared_french_reasons() -> None:
     bulk = check_nirs(["12345", "185057800608491"])
     assert bulk.messages().tolist() == [REASONS[Reason.LENGTH], None]
+
+
+def test_a_value_that_is_not_a_string_is_named_by_its_position() -> None:
+    """A missing value (None) in a column is a caller's mistake, reported with its index, not guessed at."""
+    with pytest.raises(TypeError, match="value 1 is a NoneType"):
+        check_nirs(["185057800608491", None])  # type: ignore[list-item]

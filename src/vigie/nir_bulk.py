@@ -82,6 +82,9 @@ def _from_list(items: list[str]) -> tuple[U8, npt.NDArray[np.int64], npt.NDArray
     few values with spaces are read to their full width and squeezed.
     """
     n = len(items)
+    if not all(map(str.__instancecheck__, items)):
+        position = next(i for i, item in enumerate(items) if not isinstance(item, str))
+        raise TypeError(f"check_nirs reads strings only: value {position} is a {type(items[position]).__name__}")
     length = np.fromiter(map(len, items), dtype=np.int64, count=n)
     kept = length <= MAX_INPUT
     if not kept.all():
