@@ -149,3 +149,13 @@ def test_a_value_that_is_not_a_string_is_named_by_its_position() -> None:
     """A missing value (None) in a column is a caller's mistake, reported with its index, not guessed at."""
     with pytest.raises(TypeError, match="value 1 is a NoneType"):
         check_nirs(["185057800608491", None])  # type: ignore[list-item]
+
+
+def test_a_long_column_read_in_blocks_gets_the_same_verdicts() -> None:
+    values = adversarial(5_000, 3)
+    whole, blocks = check_nirs(values, block=len(values)), check_nirs(values, block=7)
+    column = check_nirs(np.array(values, dtype=np.str_), block=11)
+    for field in ("reason", "kind", "month", "keyless"):
+        assert np.array_equal(getattr(whole, field), getattr(blocks, field)), field
+        kept = np.array([not v.endswith("\x00") for v in values])
+        assert np.array_equal(getattr(whole, field)[kept], getattr(column, field)[kept]), field
