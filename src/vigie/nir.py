@@ -20,8 +20,8 @@ and flagged in `NirCheck.month` with their meaning. The rules are shared with th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from vigie.errors import InvalidIdentifier
 
@@ -112,8 +112,7 @@ _DIGITS = frozenset("0123456789")
 _CORSICA = {"2A": 19, "2B": 18}
 
 
-@dataclass(frozen=True)
-class NirCheck:
+class NirCheck(NamedTuple):
     """The verdict on one value: valid or the reason why not; for a valid one, its kind and flags.
 
     `compact` is the value without spaces, Corsica in capitals (13 or 15 characters), or "" when refused.
