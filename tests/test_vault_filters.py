@@ -108,4 +108,3 @@ def test_records_come_in_date_order_with_their_processing_category_and_date(
         (filled.records["housing"], "social_support", "housing", date(2024, 2, 1)),
         (filled.records["care_later"], "social_support", "health.care", date(2024, 6, 1)),
     ]
-
