@@ -22,7 +22,7 @@ from vigie.agents import (
 from vigie.errors import InvalidInput, NotFound
 from vigie.register import Register
 from vigie.store import connect
-from vigie.store.reference import sync_organisations
+from vigie.organisations import sync_organisations
 from vigie.store.schema import agent_roles, agent_tokens, agents
 
 ISSUED = date(2026, 1, 31)

@@ -16,7 +16,7 @@ from vigie import vault
 from vigie.crypto import Keyring
 from vigie.register import Register
 from vigie.store import connect
-from vigie.store.reference import sync_organisations
+from vigie.organisations import sync_organisations
 from vigie.taxonomy import SubjectKind
 
 
