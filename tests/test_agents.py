@@ -20,9 +20,9 @@ from vigie.agents import (
     load_agent,
 )
 from vigie.errors import InvalidInput, NotFound
+from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
-from vigie.organisations import sync_organisations
 from vigie.store.schema import agent_roles, agent_tokens, agents
 
 ISSUED = date(2026, 1, 31)

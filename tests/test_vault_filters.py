@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 
 from vigie import vault
 from vigie.crypto import Keyring
+from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
-from vigie.organisations import sync_organisations
 from vigie.taxonomy import SubjectKind
 
 

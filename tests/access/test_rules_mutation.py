@@ -1,0 +1,111 @@
+"""What an agent gets through the gate: the records of the processing it serves, in the categories granted.
+
+Written against behaviour, from what mutation testing (scripts/mutation.sh) showed no other test noticed:
+a read that returned another processing's records, or categories that were not granted, left the suite green.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, select
+
+from vigie import vault
+from vigie.access.service import Gate
+from vigie.audit import Journal
+from vigie.crypto import Keyring
+from vigie.environment import Environment
+from vigie.errors import AccessRefused
+from vigie.store import connect
+from vigie.store.schema import audit_entries
+from vigie.taxonomy import SubjectKind
+
+TODAY = date(2026, 11, 28)
+
+
+@dataclass(frozen=True)
+class Person:
+    gate: Gate
+    env: Environment
+    subject: int
+
+
+@pytest.fixture
+def person(engine: Engine, make_env: Callable[..., Environment], keyring: Keyring) -> Iterator[Person]:
+    """An insured person of Paris with records in two processings that share the category health.care."""
+    env = make_env(engine, demo_agents=True)
+    with connect(engine) as connection:
+        subject = vault.add_subject(
+            connection,
+            keyring,
+            kind=SubjectKind.INSURED,
+            organisation="CPAM-75",
+            identity={"nom": "Lefebvre", "adresse": "12 rue des Lilas"},
+            created_on=date(2015, 3, 1),
+        )
+        for processing, category, payload in [
+            ("social_support", "social_situation", "isolement"),
+            ("social_support", "health.care", "soins suivis par le service social"),
+            ("rights_benefits", "health.care", "acte HBQK002 remboursé"),
+            ("rights_benefits", "banking", "IBAN FR76"),
+        ]:
+            vault.add_record(
+                connection,
+                keyring,
+                subject,
+                processing=processing,
+                category=category,
+                payload={"note": payload},
+                recorded_on=date(2026, 2, 1),
+            )
+    with Journal(engine, keyring) as journal:
+        yield Person(Gate(env, journal), env, subject)
+
+
+def _notes(person: Person, agent: str, purpose: str, categories: tuple[str, ...] | None) -> list[tuple[str, str]]:
+    view = person.gate.read(agent, person.subject, purpose, categories, TODAY)
+    return [(record.category, record.payload["note"]) for record in view.records]
+
+
+def test_a_social_worker_never_receives_the_reimbursement_records(person: Person) -> None:
+    """Purpose limitation: health.care is used by both processings; a social_support read gets its own only."""
+    assert _notes(person, "paris-social", "social_support", ("health.care",)) == [
+        ("health.care", "soins suivis par le service social")
+    ]
+
+
+def test_a_rights_agent_never_receives_the_social_services_records(person: Person) -> None:
+    assert _notes(person, "paris-droits", "rights_benefits", ("health.care",)) == [
+        ("health.care", "acte HBQK002 remboursé")
+    ]
+
+
+def test_a_read_returns_only_the_categories_asked_for(person: Person) -> None:
+    """Minimisation: asking for social_situation does not bring the health.care record of the same processing."""
+    assert _notes(person, "paris-social", "social_support", ("social_situation",)) == [
+        ("social_situation", "isolement")
+    ]
+    assert _notes(person, "paris-droits", "rights_benefits", ("banking",)) == [("banking", "IBAN FR76")]
+
+
+def test_no_categories_named_means_those_the_processing_uses_and_no_other_processings(person: Person) -> None:
+    assert sorted(_notes(person, "paris-social", "social_support", None)) == [
+        ("health.care", "soins suivis par le service social"),
+        ("social_situation", "isolement"),
+    ]
+    assert sorted(_notes(person, "paris-droits", "rights_benefits", None)) == [
+        ("banking", "IBAN FR76"),
+        ("health.care", "acte HBQK002 remboursé"),
+    ]
+
+
+def test_a_category_the_processing_does_not_use_is_refused_and_nothing_is_returned(person: Person) -> None:
+    """banking is not used by social_support: the whole read is refused, not trimmed."""
+    with pytest.raises(AccessRefused, match="minimisation"):
+        person.gate.read("paris-social", person.subject, "social_support", ("social_situation", "banking"), TODAY)
+    with connect(person.env.engine) as connection:
+        (row,) = connection.execute(select(audit_entries)).all()
+    assert not row.allowed and row.purpose == "social_support"
