@@ -67,7 +67,7 @@ def test_only_the_tokens_hash_is_stored_with_its_expiry(staffed: Engine) -> None
     with connect(staffed) as connection:
         token = issue_token(connection, "paris-social", ISSUED)
         row = connection.execute(select(agent_tokens)).one()
-    assert len(token) >= 40
+    assert len(token) == 43  # 32 random bytes (256 bits), URL-safe base64 without padding
     assert token.encode() not in bytes(row.token_hash)
     assert len(bytes(row.token_hash)) == 32
     assert (row.agent_id, row.expires_on) == ("paris-social", date(2026, 3, 2))
@@ -101,12 +101,16 @@ def test_agents_are_listed_by_id_with_all_their_roles(staffed: Engine, register:
         add_agents(
             connection,
             register,
-            [NewAgent("aa-multi", "CPAM-75", "Agent polyvalent", ("rights_agent", "social_worker"), ATTESTED)],
+            [
+                NewAgent("aa-multi", "CPAM-75", "Agent polyvalent", ("rights_agent", "social_worker"), ATTESTED),
+                NewAgent("zz-sans-role", "CPAM-75", "Agent sans rôle", (), ATTESTED),
+            ],
         )
         listed = list_agents(connection)
     ids = [agent.id for agent in listed]
     assert ids == sorted(ids) and ids[0] == "aa-multi"
-    assert len(listed) == len(demo_agents(ATTESTED)) + 1
+    assert len(listed) == len(demo_agents(ATTESTED)) + 2
+    assert listed[-1].id == "zz-sans-role" and listed[-1].roles == frozenset()
     assert listed[0].roles == {"rights_agent", "social_worker"}
     assert listed[0].organisation == "CPAM-75" and listed[0].secrecy_attested_on == ATTESTED
 
@@ -114,10 +118,22 @@ def test_agents_are_listed_by_id_with_all_their_roles(staffed: Engine, register:
 @pytest.mark.parametrize(
     ("new", "message"),
     [
-        (NewAgent("", "CPAM-75", "Sans nom", ("rights_agent",), ATTESTED), "identifiant de 1 à 32 caractères"),
-        (NewAgent("x" * 33, "CPAM-75", "Trop long", ("rights_agent",), ATTESTED), "identifiant de 1 à 32 caractères"),
-        (NewAgent("ailleurs", "CPAM-00", "Inconnu", ("rights_agent",), ATTESTED), "organisme inconnu du registre"),
-        (NewAgent("devin", "CPAM-75", "Devin", ("rights_agent", "astrologer"), ATTESTED), "rôle inconnu du registre"),
+        (
+            NewAgent("", "CPAM-75", "Sans nom", ("rights_agent",), ATTESTED),
+            "agent «  » invalide : identifiant de 1 à 32 caractères attendu",
+        ),
+        (
+            NewAgent("x" * 33, "CPAM-75", "Trop long", ("rights_agent",), ATTESTED),
+            f"agent « {'x' * 33} » invalide : identifiant de 1 à 32 caractères attendu",
+        ),
+        (
+            NewAgent("ailleurs", "CPAM-00", "Inconnu", ("rights_agent",), ATTESTED),
+            "organisme « CPAM-00 » invalide : organisme inconnu du registre",
+        ),
+        (
+            NewAgent("devin", "CPAM-75", "Devin", ("rights_agent", "astrologer"), ATTESTED),
+            "rôle « astrologer » invalide : rôle inconnu du registre",
+        ),
     ],
 )
 def test_a_bad_agent_is_refused_and_nothing_is_written(
@@ -128,8 +144,9 @@ def test_a_bad_agent_is_refused_and_nothing_is_written(
     with connect(staffed) as connection:
         before = connection.scalar(select(func.count()).select_from(agents))
         roles_before = connection.scalar(select(func.count()).select_from(agent_roles))
-    with connect(staffed) as connection, pytest.raises(InvalidInput, match=message):
+    with connect(staffed) as connection, pytest.raises(InvalidInput) as caught:
         add_agents(connection, register, [good, new])
+    assert str(caught.value) == message
     with connect(staffed) as connection:
         assert connection.scalar(select(func.count()).select_from(agents)) == before
         assert connection.scalar(select(func.count()).select_from(agent_roles)) == roles_before
@@ -173,3 +190,8 @@ def test_demo_staff_is_created_once_with_one_agent_who_has_not_attested_secrecy(
     assert listed["paris-medecin"].roles == {"medical_officer"}
     assert listed["cnam-etudes"].roles == {"statistician"}
     assert listed["paris-sans-attestation"].roles == {"rights_agent"}
+    with connect(engine) as connection:
+        names = {row.id: row.display_name for row in connection.execute(select(agents.c.id, agents.c.display_name))}
+    assert names["paris-sans-attestation"] == "Agent sans attestation"
+    assert names["paris-social"] == "Agent (social_worker), CPAM de Paris"
+    assert names["cnam-web"] == "Agent (web_team), Cnam"
