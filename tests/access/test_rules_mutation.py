@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from stdnum.fr import nir as stdnum_nir
 
 from vigie import vault
 from vigie.access.service import Gate
@@ -24,6 +26,8 @@ from vigie.store.schema import audit_entries
 from vigie.taxonomy import SubjectKind
 
 TODAY = date(2026, 11, 28)
+PARIS_NIR = "2850578006084" + stdnum_nir.calc_check_digits("2850578006084")
+OTHER_NIR = "1850578006084" + stdnum_nir.calc_check_digits("1850578006084")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ def person(engine: Engine, make_env: Callable[..., Environment], keyring: Keyrin
             organisation="CPAM-75",
             identity={"nom": "Lefebvre", "adresse": "12 rue des Lilas"},
             created_on=date(2015, 3, 1),
+            nir=PARIS_NIR,
         )
         for processing, category, payload in [
             ("social_support", "social_situation", "isolement"),
@@ -109,3 +114,54 @@ def test_a_category_the_processing_does_not_use_is_refused_and_nothing_is_return
     with connect(person.env.engine) as connection:
         (row,) = connection.execute(select(audit_entries)).all()
     assert not row.allowed and row.purpose == "social_support"
+
+
+def _rows(person: Person) -> list[Any]:
+    with connect(person.env.engine) as connection:
+        return list(connection.execute(select(audit_entries).order_by(audit_entries.c.seq)))
+
+
+def test_every_gate_call_journals_where_it_came_from(person: Person) -> None:
+    """Traceability: the client address given to the gate is in the entry of each kind of call."""
+    gate, subject = person.gate, person.subject
+    gate.check("paris-social", subject, "social_support", ("contact",), TODAY, source="10.0.0.1")
+    gate.read("paris-social", subject, "social_support", ("contact",), TODAY, source="10.0.0.2")
+    gate.change("paris-social", subject, "social_support", "housing", {"note": "relogé"}, TODAY, source="10.0.0.3")
+    with pytest.raises(AccessRefused):
+        gate.change("paris-social", subject, "social_support", "banking", {"note": "x"}, TODAY, source="10.0.0.4")
+    gate.find_by_nir("paris-droits", PARIS_NIR, "rights_benefits", TODAY, source="10.0.0.5")
+    with pytest.raises(AccessRefused):
+        gate.find_by_nir("paris-droits", OTHER_NIR, "rights_benefits", TODAY, source="10.0.0.6")
+    assert [(r.action, r.allowed, r.source) for r in _rows(person)] == [
+        ("decide", True, "10.0.0.1"),
+        ("read", True, "10.0.0.2"),
+        ("change", True, "10.0.0.3"),
+        ("change", False, "10.0.0.4"),
+        ("read", True, "10.0.0.5"),
+        ("read", False, "10.0.0.6"),
+    ]
+
+
+def test_a_nir_that_matches_nobody_is_journaled_as_a_refused_nir_look_up(person: Person) -> None:
+    with pytest.raises(AccessRefused) as caught:
+        person.gate.find_by_nir("paris-droits", OTHER_NIR, "rights_benefits", TODAY)
+    assert caught.value.reason == "aucune personne ne porte ce NIR"
+    (row,) = _rows(person)
+    assert (row.seq, row.action, row.allowed, row.agent_id) == (caught.value.entry, "read", False, "paris-droits")
+    assert (row.subject_ref, row.purpose, row.categories) == (None, "rights_benefits", '["nir"]')
+    assert row.reason == "aucune personne ne porte ce NIR"
+
+
+@pytest.mark.parametrize(
+    ("category", "reason"),
+    [
+        ("banking", "le traitement « social_support » n'utilise pas la catégorie « banking » des assurés"),
+        ("horoscope", "le traitement « social_support » n'utilise pas la catégorie inconnue « horoscope » des assurés"),
+    ],
+)
+def test_a_minimisation_refusal_names_the_category_and_says_whether_it_exists(
+    person: Person, category: str, reason: str
+) -> None:
+    with pytest.raises(AccessRefused) as caught:
+        person.gate.read("paris-social", person.subject, "social_support", (category,), TODAY)
+    assert caught.value.reason == f"{reason} et bénéficiaires (minimisation)"
