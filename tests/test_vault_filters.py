@@ -17,7 +17,10 @@ from vigie.crypto import Keyring
 from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
+from vigie.store.schema import consents, objections
 from vigie.taxonomy import SubjectKind
+
+TODAY = date(2026, 6, 15)
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,53 @@ def test_records_come_in_date_order_with_their_processing_category_and_date(
         (filled.records["housing"], "social_support", "housing", date(2024, 2, 1)),
         (filled.records["care_later"], "social_support", "health.care", date(2024, 6, 1)),
     ]
+
+
+def test_identifiers_start_at_one_and_follow_each_other(filled: Filled) -> None:
+    assert (filled.first, filled.second) == (1, 2)
+    assert sorted(filled.records.values()) == [1, 2, 3, 4, 5]
+
+
+def test_a_subjects_state_counts_only_its_own_objections_and_consents(engine: Engine, filled: Filled) -> None:
+    """Another person's objection or consent never changes what may be done with this person's data."""
+    with connect(engine) as connection:
+        connection.execute(
+            objections.insert().values(
+                subject_id=filled.second, processing_id="service_offers", recorded_on=date(2025, 1, 1)
+            )
+        )
+        connection.execute(
+            consents.insert().values(
+                subject_id=filled.second, processing_id="studies_evaluations", given_on=date(2024, 1, 1)
+            )
+        )
+        first = vault.subject_state(connection, filled.first, TODAY)
+        second = vault.subject_state(connection, filled.second, TODAY)
+    assert (first.objections, first.consents) == (frozenset(), frozenset())
+    assert (second.objections, second.consents) == ({"service_offers"}, {"studies_evaluations"})
+
+
+@pytest.mark.parametrize(
+    ("given_on", "withdrawn_on", "in_force"),
+    [
+        (TODAY, None, True),  # given today: in force from today
+        (date(2026, 6, 16), None, False),  # given tomorrow: not yet
+        (date(2024, 1, 1), date(2026, 6, 16), True),  # withdrawn tomorrow: still in force today
+        (date(2024, 1, 1), TODAY, False),  # withdrawn today: no longer in force
+        (date(2024, 1, 1), date(2025, 1, 1), False),
+    ],
+)
+def test_a_consent_is_in_force_from_the_day_it_is_given_until_the_day_it_is_withdrawn(
+    engine: Engine, filled: Filled, given_on: date, withdrawn_on: date | None, in_force: bool
+) -> None:
+    with connect(engine) as connection:
+        connection.execute(
+            consents.insert().values(
+                subject_id=filled.first,
+                processing_id="studies_evaluations",
+                given_on=given_on,
+                withdrawn_on=withdrawn_on,
+            )
+        )
+        state = vault.subject_state(connection, filled.first, TODAY)
+    assert state.consents == ({"studies_evaluations"} if in_force else frozenset())

@@ -12,17 +12,20 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from stdnum.fr import nir as stdnum_nir
 
 from vigie import vault
 from vigie.access.service import Gate
+from vigie.agents import AGENT_ID_LENGTH, NewAgent, add_agents
 from vigie.audit import Journal
 from vigie.crypto import Keyring
 from vigie.environment import Environment
 from vigie.errors import AccessRefused
+from vigie.model import Action, Decision
+from vigie.register import Register
 from vigie.store import connect
-from vigie.store.schema import audit_entries
+from vigie.store.schema import audit_entries, subjects
 from vigie.taxonomy import SubjectKind
 
 TODAY = date(2026, 11, 28)
@@ -132,13 +135,13 @@ def test_every_gate_call_journals_where_it_came_from(person: Person) -> None:
     gate.find_by_nir("paris-droits", PARIS_NIR, "rights_benefits", TODAY, source="10.0.0.5")
     with pytest.raises(AccessRefused):
         gate.find_by_nir("paris-droits", OTHER_NIR, "rights_benefits", TODAY, source="10.0.0.6")
-    assert [(r.action, r.allowed, r.source) for r in _rows(person)] == [
-        ("decide", True, "10.0.0.1"),
-        ("read", True, "10.0.0.2"),
-        ("change", True, "10.0.0.3"),
-        ("change", False, "10.0.0.4"),
-        ("read", True, "10.0.0.5"),
-        ("read", False, "10.0.0.6"),
+    assert [(r.action, r.allowed, r.agent_id, r.source) for r in _rows(person)] == [
+        ("decide", True, "paris-social", "10.0.0.1"),
+        ("read", True, "paris-social", "10.0.0.2"),
+        ("change", True, "paris-social", "10.0.0.3"),
+        ("change", False, "paris-social", "10.0.0.4"),
+        ("read", True, "paris-droits", "10.0.0.5"),
+        ("read", False, "paris-droits", "10.0.0.6"),
     ]
 
 
@@ -165,3 +168,30 @@ def test_a_minimisation_refusal_names_the_category_and_says_whether_it_exists(
     with pytest.raises(AccessRefused) as caught:
         person.gate.read("paris-social", person.subject, "social_support", (category,), TODAY)
     assert caught.value.reason == f"{reason} et bénéficiaires (minimisation)"
+
+
+def test_an_agent_id_of_the_maximum_length_is_found_and_a_longer_one_is_journaled_cut(
+    person: Person, register: Register
+) -> None:
+    longest = "a" * AGENT_ID_LENGTH
+    with connect(person.env.engine) as connection:
+        add_agents(connection, register, [NewAgent(longest, "CPAM-75", "Agent", ("social_worker",), TODAY)])
+    assert person.gate.check(longest, person.subject, "social_support", ("contact",), TODAY).decision.allowed
+    too_long = longest + "b"
+    refused = person.gate.check(too_long, person.subject, "social_support", ("contact",), TODAY).decision
+    assert refused == Decision(False, f"agent inconnu : « {too_long} »")
+    assert [row.agent_id for row in _rows(person)] == [longest, longest]
+
+
+def test_restricted_data_may_still_be_kept_or_used_for_a_legal_claim_but_not_read(person: Person) -> None:
+    """GDPR art. 18(2): the action asked for reaches the decision."""
+    with connect(person.env.engine) as connection:
+        connection.execute(update(subjects).where(subjects.c.id == person.subject).values(restricted=True))
+    gate = person.gate
+
+    def allowed(action: Action) -> bool:
+        outcome = gate.check("paris-social", person.subject, "social_support", ("contact",), TODAY, action=action)
+        return outcome.decision.allowed
+
+    assert allowed(Action.LEGAL_CLAIM) and allowed(Action.STORE) and allowed(Action.DESTROY)
+    assert not allowed(Action.READ) and not allowed(Action.CHANGE)

@@ -200,3 +200,23 @@ def _event(i: int) -> Any:
         recipient=None,
         source=f"10.0.0.{i}",
     )
+
+
+def test_a_proof_is_traced_with_who_asked_and_from_where(engine: Engine, keyring: Keyring, fill: Fill) -> None:
+    fill(4)
+    recording = RecordingJournal()
+    assert prove(engine, keyring, 2, journal=recording, agent_id="dpo-1", source="10.1.1.2").verified
+    (event,) = recording.events
+    assert (event.action, event.agent_id, event.source) == (AuditAction.AUDIT_READ, "dpo-1", "10.1.1.2")
+    assert event.reason == "preuve d'inclusion de l'entrée 2"
+
+
+def test_a_proof_against_a_checkpoint_with_a_forged_signature_does_not_verify(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(6)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_checkpoints SET signature = :s", s=bytes(64))
+    proof = prove(engine, keyring, 3)
+    assert not proof.verified
+    assert proof.reason == "point de contrôle n°1 ou ancre de purge : signature invalide"
