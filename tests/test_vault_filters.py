@@ -161,3 +161,10 @@ def test_a_consent_is_in_force_from_the_day_it_is_given_until_the_day_it_is_with
         )
         state = vault.subject_state(connection, filled.first, TODAY)
     assert state.consents == ({"studies_evaluations"} if in_force else frozenset())
+
+
+def test_an_identity_holds_what_was_given_and_no_empty_nir(engine: Engine, keyring: Keyring, filled: Filled) -> None:
+    with connect(engine) as connection:
+        assert vault.read_identity(connection, keyring, filled.first) == {"nom": "Martinez"}
+        state = vault.subject_state(connection, filled.first, TODAY)
+    assert (state.kind, state.organisation, state.restricted) == (SubjectKind.INSURED, "CPAM-75", False)

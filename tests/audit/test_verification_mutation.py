@@ -220,3 +220,15 @@ def test_a_proof_against_a_checkpoint_with_a_forged_signature_does_not_verify(
     proof = prove(engine, keyring, 3)
     assert not proof.verified
     assert proof.reason == "point de contrôle n°1 ou ancre de purge : signature invalide"
+
+
+def test_one_tampering_of_the_last_entry_gives_one_report(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    """The walk and the signed head both see entry 5 changed: it is reported once, not twice."""
+    fill(5)
+    tamper.execute("UPDATE audit_entries SET reason = 'rien' WHERE seq = 5")
+    report = check(engine, keyring)
+    assert [(p.seq, p.message) for p in report.problems] == [
+        (5, "entrée 5 modifiée : son empreinte ne correspond plus")
+    ]
