@@ -227,7 +227,7 @@ def test_one_tampering_of_the_last_entry_gives_one_report(
 ) -> None:
     """The walk and the signed head both see entry 5 changed: it is reported once, not twice."""
     fill(5)
-    tamper.execute("UPDATE audit_entries SET reason = 'rien' WHERE seq = 5")
+    tamper.execute("UPDATE audit_entries SET entry_hash = :h WHERE seq = 5", h=bytes(32))
     report = check(engine, keyring)
     assert [(p.seq, p.message) for p in report.problems] == [
         (5, "entrée 5 modifiée : son empreinte ne correspond plus")
