@@ -47,6 +47,10 @@ def _changed_lines(name: str, source: Path) -> list[str]:
     except Exception as error:  # the report must not fail on one unreadable mutant
         return [f"  (diff indisponible : {error})"]
     original = relative.read_text(encoding="utf-8").splitlines()
+    # x_name__mutmut_3 or xǁClassǁname__mutmut_3: look for the changed line from the function's `def` on.
+    function = re.sub(r"__mutmut_\d+$", "", name.rpartition(".")[2]).split("ǁ")[-1].removeprefix("x_")
+    starts = [i for i, line in enumerate(original) if re.match(rf"\s*(async )?def {re.escape(function)}\(", line)]
+    start = starts[0] if starts else 0
     lines = []
     for line in diff.splitlines():
         if line.startswith(("---", "+++")) or not line.startswith(("-", "+")):
@@ -54,7 +58,8 @@ def _changed_lines(name: str, source: Path) -> list[str]:
         number = ""
         if line.startswith("-"):
             text = line[1:].strip()
-            hits = [i + 1 for i, source_line in enumerate(original) if source_line.strip() == text]
+            hits = [i + 1 for i, source_line in enumerate(original) if source_line.strip() == text and i >= start]
+            hits = hits or [i + 1 for i, source_line in enumerate(original) if source_line.strip() == text]
             number = f"{hits[0]}" if hits else "?"
         lines.append(f"  {number:>4} {line}")
     return lines

@@ -7,6 +7,7 @@ Added for what mutation testing (scripts/mutation.sh) showed no other test notic
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,12 @@ def test_a_proof_as_json_is_enough_to_check_it_with_sha256_alone(engine: Engine,
     )
     assert data["verified"] is True and "preuve vérifiée" in data["reason"]
     assert len(bytes.fromhex(entry["prev_hash"])) == 32
+    signed = data["checkpoint"]
+    assert signed["number"] == 1 and signed["tree_size"] == 7
+    assert signed["chain_hash"] == prove(engine, keyring, 7).to_dict()["entry"]["entry_hash"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", signed["signed_at"])
+    public = keyring.signing_key().public_key()
+    public.verify(bytes.fromhex(signed["signature"]), prove(engine, keyring, 5).checkpoint.text())
 
 
 def test_an_entry_whose_categories_were_rewritten_shows_them_as_stored(
