@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 from vigie.audit import AuditAction, Journal, check, checkpoint, consistency, prove, purge_before, verify
 from vigie.audit.testing import RecordingJournal
 from vigie.crypto import Keyring
-from vigie.errors import InvalidInput, NotFound
+from vigie.errors import InvalidInput, NotFound, TamperedJournal
 from vigie.store.schema import audit_checkpoints, audit_entries
 
 Fill = Callable[[int], list[int]]
@@ -239,3 +239,72 @@ def test_one_tampering_of_the_last_entry_gives_one_report(
     assert [(p.seq, p.message) for p in report.problems] == [
         (5, "entrée 5 modifiée : son empreinte ne correspond plus")
     ]
+
+
+@pytest.mark.parametrize(
+    ("entries", "checkpoints", "reason"),
+    [
+        (1, 1, "journal intègre : 1 entrée vérifiée, 1 point de contrôle recalculé"),
+        (2, 2, "journal intègre : 2 entrées vérifiées, 2 points de contrôle recalculés"),
+    ],
+)
+def test_the_all_clear_counts_in_correct_french(
+    engine: Engine, keyring: Keyring, fill: Fill, entries: int, checkpoints: int, reason: str
+) -> None:
+    for _ in range(checkpoints):
+        fill(entries // checkpoints)
+        checkpoint(engine, keyring)
+    assert check(engine, keyring).reason == reason
+
+
+def test_a_hundred_problems_at_most_are_listed(engine: Engine, keyring: Keyring, fill: Fill, tamper: Any) -> None:
+    fill(103)
+    tamper.execute("UPDATE audit_entries SET reason = 'effacé'")
+    report = check(engine, keyring)
+    assert len(report.problems) == 100 and report.first_bad_seq == 1
+
+
+def test_a_checkpoint_is_refused_when_the_last_entries_are_gone(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(5)
+    tamper.execute("DELETE FROM audit_entries WHERE seq > 3")
+    with pytest.raises(TamperedJournal) as caught:
+        checkpoint(engine, keyring)
+    assert str(caught.value) == "journal d'audit altéré : entrées 4 à 5 manquantes"
+
+
+def test_a_checkpoint_covers_the_signed_head_and_ignores_a_row_forged_after_it(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(4)
+    forged = tamper.row(4)
+    tamper.insert({**forged, "seq": 5})
+    assert checkpoint(engine, keyring).tree_size == 4
+    assert not check(engine, keyring).ok  # verification, not checkpointing, reports the forgery
+
+
+def test_checkpointing_without_a_head_or_with_a_forged_head_is_refused(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(3)
+    tamper.execute("UPDATE audit_head SET signature = :s", s=bytes(64))
+    with pytest.raises(TamperedJournal) as caught:
+        checkpoint(engine, keyring)
+    assert str(caught.value) == "journal d'audit altéré : la tête du journal n'a pas une signature valide"
+    tamper.execute("DELETE FROM audit_head")
+    with pytest.raises(TamperedJournal) as caught:
+        checkpoint(engine, keyring)
+    assert str(caught.value) == "journal d'audit altéré : tête du journal absente"
+
+
+def test_checkpointing_after_a_purge_with_a_forged_anchor_is_refused(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(6)
+    purge_before(engine, keyring, 4)
+    fill(2)
+    tamper.execute("UPDATE audit_anchor SET signature = :s", s=bytes(64))
+    with pytest.raises(TamperedJournal) as caught:
+        checkpoint(engine, keyring)
+    assert str(caught.value) == "journal d'audit altéré : l'ancre de purge n'a pas une signature valide"
