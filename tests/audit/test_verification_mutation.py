@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from vigie.audit import AuditAction, Journal, check, checkpoint, consistency, prove, purge_before, verify
+from vigie.audit.events import GENESIS_HASH
 from vigie.audit.testing import RecordingJournal
 from vigie.crypto import Keyring
 from vigie.errors import InvalidInput, NotFound, TamperedJournal
@@ -308,3 +309,45 @@ def test_checkpointing_after_a_purge_with_a_forged_anchor_is_refused(
     with pytest.raises(TamperedJournal) as caught:
         checkpoint(engine, keyring)
     assert str(caught.value) == "journal d'audit altéré : l'ancre de purge n'a pas une signature valide"
+
+
+def test_a_head_reset_to_genesis_after_a_checkpoint_is_found(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    """Rolling the journal back to empty once it has been signed is tampering, not a fresh start."""
+    fill(3)
+    checkpoint(engine, keyring)
+    tamper.execute("DELETE FROM audit_entries")
+    tamper.execute("UPDATE audit_head SET seq = 0, entry_hash = :h, signature = NULL", h=GENESIS_HASH)
+    messages = [p.message for p in check(engine, keyring).problems]
+    assert "tête du journal remise à zéro alors que le journal a déjà été signé" in messages
+
+
+def test_a_missing_head_is_reported(engine: Engine, keyring: Keyring, fill: Fill, tamper: Any) -> None:
+    fill(2)
+    tamper.execute("DELETE FROM audit_head")
+    report = check(engine, keyring)
+    assert not report.ok and "tête du journal absente" in [p.message for p in report.problems]
+
+
+def test_a_purge_exactly_at_a_checkpoint_still_verifies(engine: Engine, keyring: Keyring, fill: Fill) -> None:
+    fill(5)
+    checkpoint(engine, keyring)
+    purge_before(engine, keyring, 6)
+    report = check(engine, keyring)
+    assert report.ok, report.reason
+    assert report.purged_through == 5
+
+
+def test_the_reason_given_first_is_an_entrys_problem_before_a_checkpoints(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(4)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_checkpoints SET signature = :s", s=bytes(64))
+    tamper.execute("UPDATE audit_entries SET reason = 'effacé' WHERE seq = 2")
+    report = check(engine, keyring)
+    assert report.reason == "entrée 2 modifiée : son empreinte ne correspond plus"
+    seqs = [p.seq for p in report.problems]
+    assert seqs[0] == 2 and None in seqs and seqs.index(None) > 0
+    assert "point de contrôle n°1 : signature invalide" in [p.message for p in report.problems]
