@@ -6,7 +6,8 @@
 # survivors judged harmless are listed with why in docs/mutation.md.
 #
 #   scripts/mutation.sh            a fresh run (about 20 to 40 minutes on 2 shared cores)
-#   scripts/mutation.sh --keep     reuse the previous run's verdicts for the functions that did not change
+#   scripts/mutation.sh --keep     keep the previous run's kills for the functions that did not change, and
+#                                  try every previous survivor again against the current tests
 #
 # Tests run on SQLite only (the filters under test are engine-independent SQL; the full suite runs them on
 # PostgreSQL too), and mypy --strict counts as a test: a mutant it rejects could not pass the gate.
@@ -38,6 +39,16 @@ if ! mutmut run --max-children "${VIGIE_MUTATION_JOBS:-2}" >mutants/run.log 2>&1
   tail -n 40 mutants/run.log >&2
   echo "mutmut a échoué (journal complet : mutants/run.log)" >&2
   exit 1
+fi
+if [ -n "$keep" ]; then
+  # mutmut keeps a survivor's verdict while its function is unchanged, even when new tests would kill it.
+  mapfile -t again < <(python scripts/mutation_report.py --names)
+  if [ "${#again[@]}" -gt 0 ] && ! mutmut run --max-children "${VIGIE_MUTATION_JOBS:-2}" "${again[@]}" \
+      >mutants/rerun.log 2>&1; then
+    tail -n 40 mutants/rerun.log >&2
+    echo "mutmut a échoué en réessayant les survivants (journal : mutants/rerun.log)" >&2
+    exit 1
+  fi
 fi
 tr '\r' '\n' <mutants/run.log | grep -v '^\s*$' | tail -n 3
 python scripts/mutation_report.py --seconds "$(( $(date +%s) - start ))"

@@ -19,6 +19,7 @@ _TYPE_CHECK = 37
 _NO_TESTS = {5, 33}
 _SKIPPED = {34}
 _NOT_RUN = {None, 2}
+_ALIVE = {"survived", "no tests", "suspicious"}
 
 
 def _status(code: int | None) -> str:
@@ -68,7 +69,13 @@ def _changed_lines(name: str, source: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=0, help="durée de la passe, reprise dans la ligne RESULT")
+    parser.add_argument("--names", action="store_true", help="n'afficher que les noms des survivants")
     args = parser.parse_args()
+    if args.names:
+        for meta in sorted(Path("mutants").rglob("*.py.meta")):
+            codes = json.loads(meta.read_text())["exit_code_by_key"]
+            print("\n".join(name for name, code in codes.items() if _status(code) in _ALIVE))
+        return
 
     metas = sorted(Path("mutants").rglob("*.py.meta"))
     if not metas:
@@ -82,7 +89,7 @@ def main() -> None:
         totals.update(counts)
         source = meta.with_suffix("")
         for name, code in sorted(codes.items(), key=lambda item: _natural(item[0])):
-            if _status(code) in {"survived", "no tests", "suspicious"}:
+            if _status(code) in _ALIVE:
                 survivors.append((source, name, _status(code)))
         alive = counts["survived"] + counts["no tests"] + counts["suspicious"]
         module = str(Path(*source.parts[2:]))

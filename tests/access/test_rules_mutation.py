@@ -195,3 +195,15 @@ def test_restricted_data_may_still_be_kept_or_used_for_a_legal_claim_but_not_rea
 
     assert allowed(Action.LEGAL_CLAIM) and allowed(Action.STORE) and allowed(Action.DESTROY)
     assert not allowed(Action.READ) and not allowed(Action.CHANGE)
+
+
+def test_an_agent_of_another_organisation_is_told_only_a_national_role_may_act(person: Person) -> None:
+    same = person.gate.check("paris-social", person.subject, "social_support", ("contact",), TODAY)
+    assert same.decision.allowed
+    with connect(person.env.engine) as connection:
+        connection.execute(update(subjects).where(subjects.c.id == person.subject).values(organisation_code="CPAM-69"))
+    outcome = person.gate.check("paris-social", person.subject, "social_support", ("contact",), TODAY)
+    assert outcome.decision == Decision(
+        False,
+        "la personne relève de CPAM-69 et l'agent de CPAM-75 ; seul un rôle national peut agir hors de son organisme",
+    )
