@@ -351,3 +351,18 @@ def test_the_reason_given_first_is_an_entrys_problem_before_a_checkpoints(
     seqs = [p.seq for p in report.problems]
     assert seqs[0] == 2 and None in seqs and seqs.index(None) > 0
     assert "point de contrôle n°1 : signature invalide" in [p.message for p in report.problems]
+
+
+def test_a_link_rewritten_as_text_on_sqlite_shows_as_missing(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    """SQLite stores any type in any column: a text where a hash belongs is shown as no hash, not as a crash."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL types its columns: a hash column cannot hold text")
+    fill(3)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_entries SET prev_hash = 'pas un hash' WHERE seq = 2")
+    proof = prove(engine, keyring, 2)
+    assert not proof.verified and proof.leaf_hash is None
+    entry = proof.to_dict()["entry"]
+    assert entry["prev_hash"] is None and len(bytes.fromhex(entry["entry_hash"])) == 32
