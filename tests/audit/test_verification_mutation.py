@@ -366,3 +366,47 @@ def test_a_link_rewritten_as_text_on_sqlite_shows_as_missing(
     assert not proof.verified and proof.leaf_hash is None
     entry = proof.to_dict()["entry"]
     assert entry["prev_hash"] is None and len(bytes.fromhex(entry["entry_hash"])) == 32
+
+
+def test_an_empty_journal_verifies(engine: Engine, keyring: Keyring) -> None:
+    report = check(engine, keyring)
+    assert report.ok, report.reason
+    assert (report.entries_checked, report.head_seq, report.checkpoints_checked) == (0, 0, 0)
+    assert report.reason == "journal intègre : 0 entrée vérifiée, 0 point de contrôle recalculé"
+
+
+@pytest.mark.parametrize(("seq", "entry_hash"), [(3, "last"), (0, "last")])
+def test_an_unsigned_head_is_accepted_only_for_an_empty_journal(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any, seq: int, entry_hash: str
+) -> None:
+    """Only the genesis head (number 0, hash of zeros) may go unsigned; any other unsigned head is forged."""
+    fill(3)
+    last = tamper.row(3)["entry_hash"]
+    tamper.execute("UPDATE audit_head SET seq = :n, entry_hash = :h, signature = NULL", n=seq, h=last)
+    messages = [p.message for p in check(engine, keyring).problems]
+    assert "tête du journal : signature invalide" in messages
+
+
+@pytest.mark.parametrize("column", ["agent_id", "subject_ref", "purpose", "recipient", "source"])
+def test_a_text_field_rewritten_as_bytes_on_sqlite_is_reported_not_a_crash(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any, column: str
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL types its columns: a text column cannot hold bytes")
+    fill(2)
+    tamper.execute(f"UPDATE audit_entries SET {column} = X'6f7574696c' WHERE seq = 1")
+    report = check(engine, keyring)
+    assert report.reason == "entrée 1 modifiée : son empreinte ne correspond plus"
+
+
+def test_a_checkpoint_whose_entries_changed_says_its_root_no_longer_matches(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(4)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_entries SET reason = 'effacé' WHERE seq = 2")
+    messages = [p.message for p in check(engine, keyring).problems]
+    assert (
+        "point de contrôle n°1 (4 entrées) : sa racine signée ne correspond plus aux entrées "
+        "(une entrée a été modifiée, insérée ou supprimée)"
+    ) in messages
