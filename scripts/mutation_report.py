@@ -106,8 +106,10 @@ def main() -> None:
     pct = 100.0 * killed / judged if judged else 0.0
     if totals["not run"]:
         print(f"attention : {totals['not run']} mutants n'ont pas été essayés (passe interrompue)")
+    tested = totals["killed"] + alive  # the mutants mypy let through: what the tests alone decided
+    tests_pct = 100.0 * totals["killed"] / tested if tested else 0.0
     print(
-        f"RESULT mutation killed_pct={pct:.1f} survivors={alive} mutants={judged} "
+        f"RESULT mutation killed_pct={pct:.1f} survivors={alive} mutants={judged} tests_only_pct={tests_pct:.1f} "
         f"killed_by_tests={totals['killed']} killed_by_mypy={totals['mypy']} no_tests={totals['no tests']} "
         f"seconds={args.seconds}"
     )
