@@ -74,7 +74,9 @@ def main() -> None:
     if args.names:
         for meta in sorted(Path("mutants").rglob("*.py.meta")):
             codes = json.loads(meta.read_text())["exit_code_by_key"]
-            print("\n".join(name for name, code in codes.items() if _status(code) in _ALIVE))
+            for name, code in codes.items():
+                if _status(code) in _ALIVE:
+                    print(name)
         return
 
     metas = sorted(Path("mutants").rglob("*.py.meta"))
