@@ -410,3 +410,24 @@ def test_a_checkpoint_whose_entries_changed_says_its_root_no_longer_matches(
         "point de contrôle n°1 (4 entrées) : sa racine signée ne correspond plus aux entrées "
         "(une entrée a été modifiée, insérée ou supprimée)"
     ) in messages
+
+
+def test_a_purge_anchor_with_a_garbled_frontier_is_found(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(6)
+    purge_before(engine, keyring, 4)
+    tamper.execute("UPDATE audit_anchor SET frontier = :f", f=b"\x01" * 5)
+    messages = [p.message for p in check(engine, keyring).problems]
+    assert "ancre de purge : signature invalide" in messages
+
+
+def test_proving_an_entry_deleted_under_a_checkpoint_says_it_is_not_found(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(4)
+    checkpoint(engine, keyring)
+    tamper.execute("DELETE FROM audit_entries WHERE seq = 3")
+    with pytest.raises(NotFound) as caught:
+        prove(engine, keyring, 3)
+    assert str(caught.value) == "entrée du journal d'audit introuvable : « 3 »"
