@@ -23,6 +23,7 @@ from vigie.register.models import (
     ThemeInfo,
 )
 from vigie.taxonomy import Category, LegalBasis, LifecycleEvent, SubjectKind, Theme
+from vigie.web.problems import ProblemDetails
 
 
 class Schema(BaseModel):
@@ -131,7 +132,14 @@ class HealthOut(Schema):
     )
 
 
-class ErrorOut(Schema):
-    """Une erreur, expliquée en français."""
+class ProcessingPage(Schema):
+    """Une page de la liste des traitements."""
 
-    detail: str = Field(description="message d'erreur, en français")
+    items: list[ProcessingOut]
+    next_cursor: str | None = Field(
+        description="curseur de la page suivante, à passer tel quel en paramètre `cursor` ; null à la dernière page"
+    )
+
+
+# Errors are RFC 9457 problem details; the old name stays for the routes that declare it.
+ErrorOut = ProblemDetails
