@@ -11,7 +11,7 @@ schemathesis's own pytest plugin (`from_fixture`) does not run under pytest 9.2 
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 import pytest
 import schemathesis
@@ -25,9 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from vigie.agents import ensure_demo_agents, issue_token
 from vigie.bootstrap import Environment
-from vigie.store import connect
 from vigie.web import create_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -40,12 +38,9 @@ def app(environment: Environment) -> FastAPI:
 
 
 @pytest.fixture
-def dpo_headers(environment: Environment) -> dict[str, str]:
+def dpo_headers(agent_headers: Callable[[str], dict[str, str]]) -> dict[str, str]:
     """A DPO's bearer token: the DPO reads the journal and acts for the purposes of its roles."""
-    with connect(environment.engine) as connection:
-        ensure_demo_agents(connection, environment.register, attested_on=date(2026, 1, 5))
-        token = issue_token(connection, "paris-dpo", date.today())
-    return {"Authorization": f"Bearer {token}"}
+    return agent_headers("paris-dpo")
 
 
 def test_every_operation_answers_within_its_schema(app: FastAPI, dpo_headers: dict[str, str]) -> None:

@@ -18,7 +18,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-_QUOTABLE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+# a name is repeated back only if it reads as a name: it could be anything typed, a NIR included
+_QUOTABLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,39}")
+HIDDEN = "(nom non affiché)"
 # id(route) -> (a weak reference to the route, its names); APIRoute is not hashable
 _known: dict[int, tuple[weakref.ref[APIRoute], frozenset[str]]] = {}
 
@@ -41,7 +43,7 @@ def _declared(route: APIRoute) -> frozenset[str]:
 
 
 def _error(kind: str, name: str) -> dict[str, Any]:
-    shown = name if _QUOTABLE.fullmatch(name) else "?"
+    shown = name if _QUOTABLE.fullmatch(name) else HIDDEN
     return {"type": kind, "loc": ("query", shown), "msg": kind, "input": None}
 
 
