@@ -84,5 +84,3 @@ def test_the_api_documentation_renders_without_any_request_to_another_host(base_
     assert elsewhere == []
     assert base_url + "openapi.json" in requested
     assert violations == []
-
-

@@ -72,7 +72,9 @@ def test_a_401_keeps_its_bearer_challenge(client: TestClient) -> None:
 def test_validation_errors_are_french_and_each_is_located(
     client: TestClient, agent_headers: Callable[[str], dict[str, str]]
 ) -> None:
-    response = client.post("/api/access/check", json={"purpose": 7, "categories": []}, headers=agent_headers("paris-social"))
+    response = client.post(
+        "/api/access/check", json={"purpose": 7, "categories": []}, headers=agent_headers("paris-social")
+    )
 
     body = assert_problem(response, 422)
     located = {(e.get("pointer"), e["detail"]) for e in body["errors"]}

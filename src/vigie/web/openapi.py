@@ -73,9 +73,7 @@ def _complete(path: str, operation: dict[str, Any]) -> None:
 
 
 def _add_problem_schemas(schema: dict[str, Any]) -> None:
-    _, definitions = models_json_schema(
-        [(ProblemDetails, "serialization")], ref_template=_REF_PREFIX + "{model}"
-    )
+    _, definitions = models_json_schema([(ProblemDetails, "serialization")], ref_template=_REF_PREFIX + "{model}")
     components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(definitions.get("$defs", {}))
     for name in _FASTAPI_ERROR_SCHEMAS:

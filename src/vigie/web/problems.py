@@ -34,7 +34,9 @@ class ProblemType:
 
 
 _TYPES = (
-    ProblemType("bad-request", 400, "Requête invalide", "requête mal formée : paramètre répété ou inconnu, JSON illisible"),
+    ProblemType(
+        "bad-request", 400, "Requête invalide", "requête mal formée : paramètre répété ou inconnu, JSON illisible"
+    ),
     ProblemType("unauthenticated", 401, "Authentification requise", "jeton d'agent absent, inconnu ou expiré"),
     ProblemType("forbidden", 403, "Accès refusé", "l'agent n'a pas le droit de faire cette demande"),
     ProblemType("not-found", 404, "Ressource introuvable", "l'adresse ou la ressource demandée n'existe pas"),
@@ -75,7 +77,9 @@ class ProblemDetails(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str = Field(description="URN du type de problème (voir docs/api.md)", examples=["urn:vigie:problem:not-found"])
+    type: str = Field(
+        description="URN du type de problème (voir docs/api.md)", examples=["urn:vigie:problem:not-found"]
+    )
     title: str = Field(description="intitulé du type de problème, en français")
     status: int = Field(ge=400, le=599, description="code HTTP de la réponse")
     detail: str = Field(description="explication de cette occurrence, en français")

@@ -35,8 +35,13 @@ IfNoneMatch = Annotated[
 ]
 
 
-@router.get("", summary="Le registre des traitements", operation_id="register_read", response_model=RegisterOut,
-            responses=_CACHED)
+@router.get(
+    "",
+    summary="Le registre des traitements",
+    operation_id="register_read",
+    response_model=RegisterOut,
+    responses=_CACHED,
+)
 def read_register(request: Request, documents: RegisterDocumentsDep, if_none_match: IfNoneMatch = None) -> Response:
     """Le registre entier : responsable, autorité de contrôle, organismes, destinataires, rôles, traitements."""
     return conditional(request, documents.whole)
