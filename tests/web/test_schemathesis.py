@@ -12,6 +12,7 @@ schemathesis's own pytest plugin (`from_fixture`) does not run under pytest 9.2 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 import schemathesis
@@ -25,11 +26,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from vigie import vault
 from vigie.bootstrap import Environment
+from vigie.register import Register
+from vigie.store import connect
+from vigie.taxonomy import SubjectKind
 from vigie.web import create_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 20  # per operation and per mode: a few seconds per engine
+EXAMPLES = 15  # per operation and per mode: about 20 s per engine
 
 
 @pytest.fixture
@@ -69,3 +74,49 @@ def test_every_operation_answers_within_its_schema(app: FastAPI, dpo_headers: di
             except Exception as failure:
                 failure.add_note(f"operation: {operation.label}, {mode.value} requests")
                 raise
+
+
+def test_answers_about_real_data_match_their_schemas(
+    app: FastAPI, environment: Environment, register: Register, agent_headers: Callable[[str], dict[str, str]]
+) -> None:
+    """Generated values rarely name a real processing, person or entry: these cases do, so that the 200s of
+    every operation (and a 304) are checked against their schemas too."""
+    with connect(environment.engine) as connection:
+        subject = vault.add_subject(
+            connection,
+            environment.keyring,
+            kind=SubjectKind.INSURED,
+            organisation="CPAM-75",
+            identity={"nom": "Garnier"},
+            created_on=date(2018, 1, 1),
+        )
+        vault.add_record(
+            connection,
+            environment.keyring,
+            subject,
+            processing="social_support",
+            category="social_situation",
+            payload={"situation": "isolement"},
+            recorded_on=date(2026, 2, 1),
+        )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    social, dpo = agent_headers("paris-social"), agent_headers("paris-dpo")
+    one = schema["/api/register/processings/{processing_id}"]["GET"]
+    statuses = [
+        one.Case(path_parameters={"processing_id": pid}).call_and_validate(checks=CHECKS)
+        for pid in register.processings
+    ]
+    page = schema["/api/register/processings"]["GET"].Case(query={"limit": 3}).call_and_validate(checks=CHECKS)
+    following = schema["/api/register/processings"]["GET"].Case(query={"cursor": page.json()["next_cursor"]})
+    read = schema["/api/subjects/{subject_id}"]["GET"].Case(
+        path_parameters={"subject_id": str(subject)}, query={"purpose": "social_support"}
+    )
+    proof = schema["/api/audit/prove/{seq}"]["GET"].Case(path_parameters={"seq": 1})
+    etag = schema["/api/register"]["GET"].Case().call_and_validate(checks=CHECKS).headers["etag"][0]
+    unchanged = schema["/api/register"]["GET"].Case(headers={"If-None-Match": etag})
+
+    assert {r.status_code for r in statuses} == {200}
+    assert following.call_and_validate(checks=CHECKS).status_code == 200
+    assert read.call_and_validate(headers=social, checks=CHECKS).json()["records"]
+    assert proof.call_and_validate(headers=dpo, checks=CHECKS).status_code == 200
+    assert unchanged.call_and_validate(checks=CHECKS).status_code == 304
