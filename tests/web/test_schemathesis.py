@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from vigie import vault
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.register import Register
 from vigie.store import connect
 from vigie.taxonomy import SubjectKind

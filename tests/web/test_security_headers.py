@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.web import create_app
 
 COMMON = {
