@@ -69,7 +69,6 @@ def create_app(env: Environment) -> FastAPI:
     app.state.register_documents = RegisterDocuments.of(env.register)
     errors.install(app)
     openapi.install(app)
-    app.add_middleware(SecurityHeaders)
     app.include_router(docs_ui.router)
     app.include_router(pages.router)
     app.include_router(register_api.router)
@@ -77,4 +76,6 @@ def create_app(env: Environment) -> FastAPI:
     app.include_router(access_api.router)
     app.include_router(audit_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Added last, so outermost: it covers every answer, those of the other middlewares included.
+    app.add_middleware(SecurityHeaders)
     return app

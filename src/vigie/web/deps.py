@@ -27,7 +27,7 @@ def get_policy_page(request: Request) -> PolicyPage:
     return cast(PolicyPage, request.app.state.policy_page)
 
 
-def get_register_documents(request: Request) -> RegisterDocuments:
+async def get_register_documents(request: Request) -> RegisterDocuments:
     """The register's answers, built once when the application was created."""
     return cast(RegisterDocuments, request.app.state.register_documents)
 

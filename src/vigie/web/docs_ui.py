@@ -43,13 +43,13 @@ PAGE = f"""<!DOCTYPE html>
 
 
 @router.get(DOCS_PATH, name="swagger_ui_html")  # the name the page templates link to
-def docs_page() -> HTMLResponse:
+async def docs_page() -> HTMLResponse:
     """The documentation page."""
     return HTMLResponse(PAGE)
 
 
 @router.get(DOCS_PATH + "/assets/{name}")
-def docs_asset(name: str) -> FileResponse:
+async def docs_asset(name: str) -> FileResponse:
     """One of the Swagger UI files the page loads; any other name is a 404."""
     found = _ASSETS.get(name)
     if found is None:

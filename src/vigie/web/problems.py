@@ -9,6 +9,7 @@ of an id), and problem bodies end up in clients' logs.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -98,6 +99,12 @@ def problem(status: int, detail: str, *, errors: list[FieldError] | None = None)
         instance=uuid.uuid4().urn,
         errors=errors,
     )
+
+
+def problem_json(status: int, detail: str) -> bytes:
+    """The body of a problem, for the ASGI middlewares that answer before the application's handlers can."""
+    body = problem(status, detail).model_dump(mode="json", exclude_none=True)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def problem_response(

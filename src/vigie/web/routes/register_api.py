@@ -1,7 +1,8 @@
 """`/api/register`: the register of processing activities, read-only, in the shape of the JSON export.
 
 Answers carry an ETag and are revalidated (`vigie.web.caching`); the list of processings is paginated with an
-opaque cursor (`vigie.web.cursor`), in the order of their ids so that a page boundary never moves.
+opaque cursor (`vigie.web.cursor`), in the order of their ids so that a page boundary never moves. The routes
+are `async`: they only pick bytes prepared when the application was built, with no hop to the thread pool.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ IfNoneMatch = Annotated[
     response_model=RegisterOut,
     responses=_CACHED,
 )
-def read_register(request: Request, documents: RegisterDocumentsDep, if_none_match: IfNoneMatch = None) -> Response:
+async def read_register(
+    request: Request, documents: RegisterDocumentsDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """Le registre entier : responsable, autorité de contrôle, organismes, destinataires, rôles, traitements."""
     return conditional(request, documents.whole)
 
@@ -54,7 +57,7 @@ def read_register(request: Request, documents: RegisterDocumentsDep, if_none_mat
     response_model=ProcessingPage,
     responses=_CACHED,
 )
-def list_processings(
+async def list_processings(
     request: Request,
     documents: RegisterDocumentsDep,
     if_none_match: IfNoneMatch = None,
@@ -91,7 +94,7 @@ def list_processings(
     response_model=ProcessingOut,
     responses={**_CACHED, 404: {"description": "traitement inconnu"}},
 )
-def read_processing(
+async def read_processing(
     request: Request,
     documents: RegisterDocumentsDep,
     processing_id: Annotated[str, Path(pattern=PROCESSING_ID, description="identifiant du traitement")],
