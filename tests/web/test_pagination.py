@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 
 import pytest
 from fastapi.exceptions import RequestValidationError
@@ -77,3 +78,33 @@ def test_a_cursor_decodes_only_from_its_canonical_spelling() -> None:
     assert cursor.decode(token, "processings", re.compile("[a-z]+")) == "ab"
     with pytest.raises(RequestValidationError):
         cursor.decode(other, "processings", re.compile("[a-z]+"))
+
+
+def test_the_journal_is_paged_back_in_time_and_new_entries_never_shift_the_pages(
+    client: TestClient, agent_headers: Callable[[str], dict[str, str]]
+) -> None:
+    social, dpo = agent_headers("paris-social"), agent_headers("paris-dpo")
+    for _ in range(7):
+        client.get("/api/audit/tail", headers=social)  # refused: one entry each
+    seen: list[int] = []
+    params: dict[str, str | int] = {"n": 3}
+    while True:
+        page = client.get("/api/audit/tail", params=params, headers=dpo).json()  # each read adds an entry
+        seen = [entry["seq"] for entry in page["items"]] + seen
+        if page["next_cursor"] is None:
+            break
+        params = {"n": 3, "cursor": page["next_cursor"]}
+
+    assert seen == list(range(1, 8))
+
+
+@pytest.mark.parametrize(
+    "token", [cursor.encode("processings", "dmp"), cursor.encode("audit", "0"), cursor.encode("audit", str(2**63))]
+)
+def test_a_journal_cursor_is_a_position_of_the_journal(
+    client: TestClient, agent_headers: Callable[[str], dict[str, str]], token: str
+) -> None:
+    response = client.get("/api/audit/tail", params={"cursor": token}, headers=agent_headers("paris-dpo"))
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "cursor"

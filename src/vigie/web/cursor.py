@@ -53,3 +53,14 @@ def decode(token: str, kind: str, key: re.Pattern[str]) -> str:
     if version != VERSION or found_kind != kind or not key.fullmatch(found_key):
         raise _invalid()
     return found_key
+
+
+_POSITIVE = re.compile(r"[1-9][0-9]{0,18}")
+
+
+def decode_position(token: str, kind: str, maximum: int = 2**63 - 1) -> int:
+    """The positive integer position (an entry number) `token` resumes from, at most `maximum`."""
+    position = int(decode(token, kind, _POSITIVE))
+    if position > maximum:
+        raise _invalid()
+    return position

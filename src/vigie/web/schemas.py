@@ -163,6 +163,16 @@ class AuditEntryOut(Schema):
     entry_hash: str | None = Field(description="empreinte de cette entrée, en hexadécimal")
 
 
+class AuditPage(Schema):
+    """Une page du journal, de la plus ancienne à la plus récente de ses entrées."""
+
+    items: list[AuditEntryOut]
+    next_cursor: str | None = Field(
+        description="curseur de la page précédente dans le temps, à passer tel quel en paramètre `cursor` ; "
+        "null quand la page commence à la première entrée"
+    )
+
+
 class AuditProblemOut(Schema):
     """Une anomalie trouvée par la vérification, située par numéro d'entrée quand elle en concerne une."""
 
