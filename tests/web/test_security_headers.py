@@ -64,3 +64,20 @@ def test_hsts_is_sent_over_tls_only(environment: Environment) -> None:
         response = tls.get("/api/register")
 
     assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_a_500_answered_by_the_outermost_error_middleware_carries_them_too(environment: Environment) -> None:
+    app = create_app(environment)
+
+    @app.get("/api/test/bogue")
+    def bug() -> None:
+        raise RuntimeError("secret interne")
+
+    with TestClient(app, raise_server_exceptions=False) as failing:
+        response = failing.get("/api/test/bogue")
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "secret interne" not in response.text

@@ -11,8 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from vigie import __version__
 from vigie.audit import open_journal
 from vigie.environment import Environment
-from vigie.web import docs_ui, errors, openapi
-from vigie.web.headers import SecurityHeaders
+from vigie.web import docs_ui, errors, headers, openapi
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
@@ -76,6 +75,5 @@ def create_app(env: Environment) -> FastAPI:
     app.include_router(access_api.router)
     app.include_router(audit_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Added last, so outermost: it covers every answer, those of the other middlewares included.
-    app.add_middleware(SecurityHeaders)
+    headers.wrap(app)
     return app

@@ -9,6 +9,7 @@ JSON answers are `no-store` unless their route says otherwise: they may carry pe
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,3 +74,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def wrap(app: FastAPI) -> None:
+    """Put `SecurityHeaders` around `app`'s whole middleware stack.
+
+    Outside even Starlette's `ServerErrorMiddleware`, which answers the 500s and sits outside every middleware
+    `add_middleware` installs: so a 500, and any answer another middleware gives by itself (a 413), carry the
+    headers too, whatever order the middlewares are added in."""
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeaders(build())
+
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]
