@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigie.errors import AccessRefused, InvalidInput, NotFound, StorageError, VigieError
-from vigie.web.problems import FieldError, problem_response, problem_type
+from vigie.web.problems import FieldError, problem, problem_response
 from vigie.web.templating import render
 from vigie.web.validation import field_errors, is_malformed
 
@@ -52,6 +52,12 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
+def _where(request: Request) -> str:
+    """The request's method and route template, never its path: a path can hold what a person typed."""
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', '(adresse inconnue)')}"
+
+
 def error_response(
     request: Request,
     status: int,
@@ -59,21 +65,26 @@ def error_response(
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    cause: BaseException | None = None,
 ) -> Response:
-    """An error as a French page for browsers, as problem details (RFC 9457) for everything else."""
+    """An error as a French page for browsers, as problem details (RFC 9457) for everything else. A server-side
+    error (`cause`) is logged under the problem's `instance`, so that the one the client quotes finds it."""
+    body = problem(status, detail, errors=errors)
+    if cause is not None:
+        log.error("%s lors de %s : %s : %s", body.instance, _where(request), type(cause).__name__, cause)
     if _wants_html(request):
-        context = {"status": status, "title": problem_type(status).title, "detail": detail}
+        context = {"status": status, "title": body.title, "detail": detail}
         response = render(request, "erreur.html", context, status_code=status)
         response.headers.update(headers or {})
         return response
-    return problem_response(status, detail, errors=errors, headers=headers)
+    return problem_response(body, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     detail = str(error.detail)
     if detail == HTTPStatus(error.status_code).phrase:  # Starlette's English default: say it in French
-        detail = FRENCH_STATUS.get(error.status_code, problem_type(error.status_code).title.lower())
+        detail = FRENCH_STATUS.get(error.status_code, detail)
     return error_response(request, error.status_code, detail, headers=dict(error.headers or {}))
 
 
@@ -93,14 +104,13 @@ async def _vigie_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, VigieError)
     status = _status_of(error)
     if status >= 500:
-        log.error("erreur lors de %s %s : %s", request.method, request.url.path, error)
-        return error_response(request, status, FRENCH_STATUS[status])
+        return error_response(request, status, FRENCH_STATUS[status], cause=error)
     return error_response(request, status, str(error))
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    # Starlette re-raises the error after this answer, so the server logs its traceback once.
-    return error_response(request, 500, FRENCH_STATUS[500])
+    # Starlette re-raises the error after this answer, so the server also logs its traceback once.
+    return error_response(request, 500, FRENCH_STATUS[500], cause=error)
 
 
 def install(app: FastAPI) -> None:

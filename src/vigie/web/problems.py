@@ -84,7 +84,10 @@ class ProblemDetails(BaseModel):
     title: str = Field(description="intitulé du type de problème, en français")
     status: int = Field(ge=400, le=599, description="code HTTP de la réponse")
     detail: str = Field(description="explication de cette occurrence, en français")
-    instance: str = Field(description="identifiant unique de cette occurrence (urn:uuid:…), à citer au support")
+    instance: str = Field(
+        description="identifiant unique de cette occurrence (urn:uuid:…) ; pour une erreur du service (5xx), "
+        "le journal du service le cite"
+    )
     errors: list[FieldError] | None = Field(default=None, description="les paramètres ou champs refusés, un par un")
 
 
@@ -107,9 +110,7 @@ def problem_json(status: int, detail: str) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def problem_response(
-    status: int, detail: str, *, errors: list[FieldError] | None = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    """An `application/problem+json` answer."""
-    body = problem(status, detail, errors=errors).model_dump(mode="json", exclude_none=True)
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+def problem_response(details: ProblemDetails, *, headers: dict[str, str] | None = None) -> JSONResponse:
+    """`details` as an `application/problem+json` answer."""
+    body = details.model_dump(mode="json", exclude_none=True)
+    return JSONResponse(body, status_code=details.status, media_type=MEDIA_TYPE, headers=headers)
