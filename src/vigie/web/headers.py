@@ -10,7 +10,6 @@ JSON answers are `no-store` unless their route says otherwise: they may carry pe
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DOCS_PATH = "/docs"
@@ -47,8 +46,31 @@ def content_security_policy(path: str, content_type: str) -> str:
     return API_CSP
 
 
+def _raw(name: str, value: str) -> tuple[bytes, bytes]:
+    return name.lower().encode("latin-1"), value.encode("latin-1")
+
+
+_COMMON_RAW = [_raw(name, value) for name, value in COMMON.items()]
+_CSP_RAW = {csp: _raw("Content-Security-Policy", csp) for csp in (API_CSP, PAGE_CSP, DOCS_CSP)}
+_HSTS_RAW = _raw("Strict-Transport-Security", HSTS)
+_NO_STORE_RAW = _raw("Cache-Control", NO_STORE)
+
+
+def security_headers(path: str, tls: bool, present: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers to add to a response at `path` whose raw headers are `present` (those it set win)."""
+    names = {name.lower() for name, _ in present}
+    content_type = next((value.decode("latin-1") for name, value in present if name.lower() == b"content-type"), "")
+    wanted = [_CSP_RAW[content_security_policy(path, content_type)], *_COMMON_RAW]
+    if tls:
+        wanted.append(_HSTS_RAW)
+    if "json" in content_type:
+        wanted.append(_NO_STORE_RAW)
+    return [header for header in wanted if header[0] not in names]
+
+
 class SecurityHeaders:
-    """Adds the security headers to every HTTP response of the wrapped application."""
+    """Adds the security headers to every HTTP response of the wrapped application (raw header lists, prepared
+    once: this runs on every request)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -62,15 +84,8 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                content_type = headers.get("content-type", "")
-                headers.setdefault("Content-Security-Policy", content_security_policy(path, content_type))
-                for name, value in COMMON.items():
-                    headers.setdefault(name, value)
-                if tls:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
-                if "json" in content_type:
-                    headers.setdefault("Cache-Control", NO_STORE)
+                present = list(message.get("headers", ()))
+                message["headers"] = present + security_headers(path, tls, present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
