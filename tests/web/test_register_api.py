@@ -80,6 +80,7 @@ def test_an_unknown_address_is_answered_in_french_as_json_or_as_a_page(client: T
     as_page = client.get("/nulle-part", headers={"accept": "text/html"})
 
     assert as_json.status_code == as_page.status_code == 404
+    assert as_json.headers["vary"] == as_page.headers["vary"] == "Accept"
     assert as_json.json()["detail"] == "page ou ressource introuvable"
     assert as_page.headers["content-type"].startswith("text/html")
     assert '<html lang="fr">' in as_page.text

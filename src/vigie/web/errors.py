@@ -72,6 +72,8 @@ def error_response(
     body = problem(status, detail, errors=errors)
     if cause is not None:
         log.error("%s lors de %s : %s : %s", body.instance, _where(request), type(cause).__name__, cause)
+    if not request.url.path.startswith("/api/"):  # a page or a problem, after the Accept header
+        headers = {**(headers or {}), "Vary": "Accept"}
     if _wants_html(request):
         context = {"status": status, "title": body.title, "detail": detail}
         response = render(request, "erreur.html", context, status_code=status)
