@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+
+from vigie.web.problems import problem_json
 
 UUID_URN = re.compile(r"^urn:uuid:[0-9a-f-]{36}$")
 FRENCH_TITLES = {
@@ -120,3 +123,11 @@ def test_each_occurrence_has_its_own_instance(client: TestClient) -> None:
     second = client.get("/api/register/processings/inexistant").json()
 
     assert first["instance"] != second["instance"]
+
+
+def test_middlewares_that_answer_first_get_the_same_problem_bytes() -> None:
+    body = json.loads(problem_json(413, "corps de la requête trop volumineux"))
+
+    assert body["type"] == "urn:vigie:problem:payload-too-large"
+    assert (body["status"], body["title"]) == (413, "Requête trop volumineuse")
+    assert UUID_URN.match(body["instance"]) and "errors" not in body
