@@ -27,10 +27,10 @@ class RegisterDocuments:
     @classmethod
     def of(cls, register: Register) -> RegisterDocuments:
         records = {
-            pid: ProcessingOut.model_validate(processing_record(p)).model_dump(mode="json", exclude_none=False)
+            pid: ProcessingOut.model_validate(processing_record(p)).model_dump(mode="json", by_alias=True)
             for pid, p in register.processings.items()
         }
-        whole = RegisterOut.model_validate(register_record(register)).model_dump(mode="json")
+        whole = RegisterOut.model_validate(register_record(register)).model_dump(mode="json", by_alias=True)
         return cls(
             whole=Document.of(whole),
             processings=records,
