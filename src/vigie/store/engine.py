@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from vigie.errors import StorageError
+from vigie.errors import ConfigurationError, StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,8 +30,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _refuse_shared_writes(path: Path) -> None:
+    """Refuse a database file (or its WAL and shared-memory files) that other users may write: whoever can
+    write it can rewrite the journal and the vault behind the service's back."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = file.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigurationError(
+                f"fichier de base de données {file} modifiable par d'autres utilisateurs "
+                f"(droits {stat.S_IMODE(mode):o}) : restreignez-le avec « chmod 600 »"
+            )
+
+
 def open_database(url: str) -> Engine:
-    """An engine for `url`; SQLite files get their directory, WAL and foreign keys."""
+    """An engine for `url`; SQLite files get their directory, WAL and foreign keys, and one that others may
+    write is refused (ConfigurationError), as the key file is."""
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -42,6 +59,7 @@ def open_database(url: str) -> Engine:
             # Created private: SQLite gives its -wal and -shm files the same mode as the database file.
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            _refuse_shared_writes(path)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

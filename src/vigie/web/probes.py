@@ -7,6 +7,9 @@ import logging
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from vigie.audit import AuditSink
+from vigie.audit.journal import probe_writable
+
 log = logging.getLogger(__name__)
 
 
@@ -19,3 +22,12 @@ def database_ok(engine: Engine) -> bool:
         log.warning("base de données injoignable : %s", error)
         return False
     return True
+
+
+def journal_problem(journal: AuditSink, engine: Engine) -> str | None:
+    """Why the audit journal cannot be written now (in French), or None: its writer's state and last write,
+    then a probe of the head row's write lock, so that a read-only store shows before any request fails."""
+    problem = journal.problem() or probe_writable(engine)
+    if problem is not None:
+        log.warning("journal d'audit impossible à écrire : %s", problem)
+    return problem
