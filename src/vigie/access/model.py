@@ -22,14 +22,6 @@ class Action(StrEnum):
     LEGAL_CLAIM = "legal_claim"
 
 
-def parse_categories(text: str | None) -> tuple[str, ...] | None:
-    """Categories as people type them (« contact, nir »); None when none are given, meaning every category the
-    processing uses for the person's kind. Shared by the command line and the API so both read alike."""
-    if not text:
-        return None
-    return tuple(part.strip() for part in text.split(",") if part.strip()) or None
-
-
 # What stays possible on restricted data (GDPR art. 18(2)): keeping it, and the defence of legal claims.
 ALLOWED_WHEN_RESTRICTED: frozenset[Action] = frozenset({Action.STORE, Action.LEGAL_CLAIM, Action.DESTROY})
 
@@ -56,4 +48,4 @@ class SubjectState:
     consents: frozenset[str] = frozenset()
 
 
-__all__ = ["ALLOWED_WHEN_RESTRICTED", "Action", "Agent", "Decision", "SubjectState", "parse_categories"]
+__all__ = ["ALLOWED_WHEN_RESTRICTED", "Action", "Agent", "Decision", "SubjectState"]

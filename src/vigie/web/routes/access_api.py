@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from vigie.access.model import parse_categories
+from vigie import inputs
 from vigie.access.service import Gate
+from vigie.audit import AuditAction
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -19,15 +20,16 @@ router = APIRouter(tags=["accès"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "jeton absent, inconnu ou expiré"},
     403: {"model": ErrorOut, "description": "accès refusé (la raison est donnée et tracée)"},
+    422: {"model": ErrorOut, "description": "entrée invalide (tracée, sans la valeur en clair)"},
 }
 
 
 class CheckIn(BaseModel):
     """Une demande de décision : pour quelle personne, quel traitement, quelles catégories."""
 
-    subject: str = Field(description="identifiant de la personne concernée")
+    subject: str | int = Field(description="identifiant de la personne concernée (chiffres)")
     purpose: str = Field(description="traitement du registre au titre duquel l'agent agit")
-    categories: list[str] = Field(min_length=1, description="catégories de données demandées")
+    categories: list[str] = Field(description="catégories de données demandées (au moins une)")
     recipient: str | None = Field(default=None, description="destinataire, pour une communication")
 
 
@@ -60,16 +62,20 @@ class SubjectOut(BaseModel):
 @router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS)
 def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request) -> DecisionOut:
     """Dit si l'agent authentifié peut utiliser ces données pour ce traitement ; la décision est tracée."""
-    outcome = Gate(env, journal).check(
-        agent.id,
-        body.subject,
-        body.purpose,
-        tuple(body.categories),
-        date.today(),
-        recipient=body.recipient,
-        source=source_of(request),
+    gate, source = Gate(env, journal), source_of(request)
+    subject, purpose, categories, recipient = gate.admit(
+        lambda: (
+            inputs.subject_id(body.subject),
+            inputs.purpose(body.purpose),
+            inputs.parse_categories(body.categories),
+            inputs.recipient(body.recipient),
+        ),
+        agent_id=agent.id,
+        source=source,
     )
-    return DecisionOut(allowed=outcome.decision.allowed, reason=outcome.decision.reason, entry=outcome.entry)
+    outcome = gate.check(agent.id, subject, purpose, categories or (), date.today(), recipient=recipient, source=source)
+    told = outcome.told
+    return DecisionOut(allowed=told.allowed, reason=told.reason, entry=outcome.entry)
 
 
 @router.get("/api/subjects/{subject_id}", summary="Lire les données d'une personne", responses=_REFUSALS)
@@ -80,11 +86,19 @@ def read_subject(
     journal: JournalDep,
     request: Request,
     purpose: str = Query(description="traitement au titre duquel l'agent lit"),
-    categories: str | None = Query(default=None, description="catégories, séparées par des virgules"),
+    categories: str | None = Query(
+        default=None, description="catégories, séparées par des virgules (absent : toutes celles du traitement)"
+    ),
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
-    wanted = parse_categories(categories)
-    view = Gate(env, journal).read(agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request))
+    gate, source = Gate(env, journal), source_of(request)
+    subject, wanted_purpose, wanted = gate.admit(
+        lambda: (inputs.subject_id(subject_id), inputs.purpose(purpose), inputs.parse_categories(categories)),
+        agent_id=agent.id,
+        action=AuditAction.READ,
+        source=source,
+    )
+    view = gate.read(agent.id, subject, wanted_purpose, wanted, date.today(), source=source)
     return SubjectOut(
         subject_id=view.subject_id,
         kind=view.kind.value,
