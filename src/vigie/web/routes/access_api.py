@@ -20,7 +20,9 @@ router = APIRouter(tags=["accès"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "jeton absent, inconnu ou expiré"},
     403: {"model": ErrorOut, "description": "accès refusé (la raison est donnée et tracée)"},
+    413: {"model": ErrorOut, "description": "corps de la requête trop volumineux"},
     422: {"model": ErrorOut, "description": "entrée invalide (tracée, sans la valeur en clair)"},
+    429: {"model": ErrorOut, "description": "trop d'échecs d'authentification depuis cette adresse"},
 }
 
 
