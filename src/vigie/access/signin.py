@@ -143,8 +143,9 @@ class SignInGuard:
             if others <= 0:
                 continue
             since = window.first_at.strftime("%H:%M:%S")
+            noun = "autre échec" if others == 1 else "autres échecs"
             self._append(
-                f"authentification refusée : {others} autres échecs depuis {since} UTC "
+                f"authentification refusée : {others} {noun} depuis {since} UTC "
                 f"(dont {window.throttled} bloqués après {self.limit} échecs en {int(self.window)} s)",
                 None if address == _NO_SOURCE else address,
             )
