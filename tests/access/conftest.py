@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from gate_world import PARIS_NIR, World
 from sqlalchemy import Engine
 
 from vigie import vault
-from vigie.agents import ensure_demo_agents
 from vigie.audit import Journal
-from vigie.bootstrap import Environment
 from vigie.crypto import Keyring
-from vigie.register import Policy, Register
-from vigie.settings import Settings
+from vigie.environment import Environment
 from vigie.store import connect
-from vigie.store.reference import sync_organisations
 from vigie.taxonomy import SubjectKind
 
 
 @pytest.fixture
-def world(engine: Engine, register: Register, policy: Policy, keyring: Keyring, tmp_path: Path) -> Iterator[World]:
-    env = Environment(Settings(data_dir=tmp_path), register, policy, engine, keyring)
+def world(engine: Engine, make_env: Callable[..., Environment], keyring: Keyring) -> Iterator[World]:
+    env = make_env(engine, demo_agents=True)
     with connect(engine) as connection:
-        sync_organisations(connection, register)
-        ensure_demo_agents(connection, register, attested_on=date(2026, 1, 5))
         paris = vault.add_subject(
             connection,
             keyring,

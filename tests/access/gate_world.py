@@ -10,7 +10,7 @@ from sqlalchemy import select
 from stdnum.fr import nir as stdnum_nir
 
 from vigie.audit import Journal
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.ids import SubjectId
 from vigie.store import connect
 from vigie.store.schema import audit_entries

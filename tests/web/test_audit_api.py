@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from vigie.agents import ensure_demo_agents, issue_token
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.store import connect
 from vigie.store.schema import audit_entries
 

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from vigie import vault
 from vigie.agents import ensure_demo_agents, issue_token
 from vigie.audit import check
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.store import connect
 from vigie.store.schema import audit_entries
 from vigie.taxonomy import SubjectKind

@@ -17,21 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
 from vigie import vault
 from vigie.access.decide import acts_nationally, decide, decide_disclosure, serves
-from vigie.access.model import Action, Agent, Decision, SubjectState
 from vigie.agents import load_agent
 from vigie.audit import AuditAction, AuditEvent, AuditSink, subject_pseudonym
-from vigie.bootstrap import Environment
 from vigie.crypto import Keyring, blind_index
+from vigie.environment import Environment
 from vigie.errors import AccessRefused, InvalidInput, NotFound
 from vigie.identifiers import validate_nir
 from vigie.ids import AgentId, SubjectId
+from vigie.model import Action, Agent, Decision, SubjectState
 from vigie.store import connect
 from vigie.taxonomy import Category, SubjectKind
 
@@ -189,7 +189,7 @@ class Gate:
             action=action if isinstance(action, AuditAction) else _AUDIT_ACTIONS[action],
             allowed=decision.allowed,
             reason=decision.reason,
-            at=datetime.now(UTC),
+            at=self.env.clock.now(),
             agent_id=agent_id,
             subject_ref=subject_pseudonym(self.env.keyring, subject_id) if subject_id is not None else None,
             purpose=purpose,

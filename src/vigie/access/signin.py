@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from time import monotonic
 
 from vigie import inputs
-from vigie.access.model import Agent
 from vigie.agents import agent_for_token
 from vigie.audit import AuditAction, AuditEvent, AuditSink
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.errors import InvalidInput
+from vigie.model import Agent
 from vigie.store import connect
 
 FAILURE_LIMIT = 10  # failed authentications per address and window before it is throttled
@@ -76,7 +76,7 @@ class SignInGuard:
         self._lock = threading.Lock()
         self._next_due = float("inf")
 
-    def authenticate(self, token: str | None, source: str | None, today: date) -> SignIn:
+    def authenticate(self, token: str | None, source: str | None) -> SignIn:
         """The agent behind `token`, or a refusal; failures are counted and traced as the module says."""
         address = source or _NO_SOURCE
         now = monotonic()
@@ -88,7 +88,7 @@ class SignInGuard:
                 window.throttled += 1
                 retry = max(1, int(window.opened + self.window - now + 0.999))
                 return SignIn(None, "trop d'échecs d'authentification depuis cette adresse", retry)
-        agent, reason = self._look_up(token, today)
+        agent, reason = self._look_up(token, self.env.clock.today())
         if agent is not None:
             return SignIn(agent)
         self._failed(address, source, reason, now)
@@ -116,7 +116,7 @@ class SignInGuard:
                 oldest = next(iter(self._windows))
                 closed.append((oldest, self._windows.pop(oldest)))
             self._windows.pop(address, None)
-            self._windows[address] = _Window(now, datetime.now(UTC))
+            self._windows[address] = _Window(now, self.env.clock.now())
             self._next_due = min(self._next_due, now + self.window)
         self._write_counts(closed)
         self._append(f"authentification refusée : {reason}", source)
@@ -155,6 +155,6 @@ class SignInGuard:
     def _append(self, reason: str, source: str | None) -> None:
         self.journal.append(
             AuditEvent(
-                action=AuditAction.LOGIN_FAILED, allowed=False, reason=reason, at=datetime.now(UTC), source=source
+                action=AuditAction.LOGIN_FAILED, allowed=False, reason=reason, at=self.env.clock.now(), source=source
             )
         )

@@ -15,13 +15,13 @@ testing      RecordingJournal, for other modules' tests
 from vigie.audit.chain import AuditProblem, Entry
 from vigie.audit.checkpoints import Checkpoint, checkpoint
 from vigie.audit.daemon import ProcessJournal, open_journal
-from vigie.audit.errors import JournalError, TamperedJournal
 from vigie.audit.events import AuditAction, AuditEvent, subject_pseudonym
 from vigie.audit.journal import AuditSink, Journal, Receipt
 from vigie.audit.proofs import InclusionProof, consistency, prove
 from vigie.audit.purge import purge_before
 from vigie.audit.reads import tail
 from vigie.audit.verify import VerifyReport, check, verify
+from vigie.errors import JournalError, TamperedJournal
 
 __all__ = [
     "AuditAction",

@@ -28,7 +28,6 @@ from typing import Self
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
-from vigie.audit.errors import JournalError
 from vigie.audit.events import AuditEvent
 from vigie.audit.journal import (
     MAX_DELAY,
@@ -46,6 +45,7 @@ from vigie.audit.journal import (
 )
 from vigie.audit.queries import WriterSql
 from vigie.crypto import Keyring
+from vigie.errors import JournalError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -53,7 +52,7 @@ def check(
             agent_id=agent_id,
         )
         outcome = gate.check(
-            agent_id, subject_id, wanted_purpose, wanted or (), date.today(), recipient=wanted_recipient
+            agent_id, subject_id, wanted_purpose, wanted or (), env.clock.today(), recipient=wanted_recipient
         )
     decision = outcome.told
     if as_json:
@@ -90,7 +89,7 @@ def find(
         typed_nir, wanted_purpose = gate.admit(
             lambda: (inputs.text(nir, "nir"), inputs.purpose(purpose)), agent_id=agent_id, action=AuditAction.READ
         )
-        subject = gate.find_by_nir(agent_id, typed_nir, wanted_purpose, date.today())
+        subject = gate.find_by_nir(agent_id, typed_nir, wanted_purpose, env.clock.today())
     if as_json:
         out.print_json(json.dumps({"subject": subject}))
     else:
@@ -118,7 +117,7 @@ def show(
             agent_id=agent_id,
             action=AuditAction.READ,
         )
-        view = gate.read(agent_id, subject_id, wanted_purpose, wanted, date.today())
+        view = gate.read(agent_id, subject_id, wanted_purpose, wanted, env.clock.today())
     if as_json:
         out.print_json(json.dumps(_view_json(view), ensure_ascii=False, default=str))
         return

@@ -13,8 +13,9 @@ from rich.table import Table
 
 from vigie.audit import checkpoint, prove, tail, verify
 from vigie.audit.events import ACTION_LABELS, AuditAction
-from vigie.bootstrap import Environment, prepare
+from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
+from vigie.environment import Environment
 from vigie.errors import InvalidInput
 from vigie.settings import load_settings
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from vigie import __version__
 from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.web import access_log, errors
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page

@@ -3,14 +3,13 @@ failures per address (429) and traces them in the journal."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from vigie.access.model import Agent
 from vigie.access.signin import SignInGuard
+from vigie.model import Agent
 
 _bearer = HTTPBearer(auto_error=False, description="jeton d'agent délivré par « vigie agent token »")
 
@@ -28,7 +27,7 @@ def current_agent(
     failures is throttled (429)."""
     guard = cast(SignInGuard, request.app.state.signin)
     token = credentials.credentials if credentials is not None else None
-    signed_in = guard.authenticate(token, source_of(request), date.today())
+    signed_in = guard.authenticate(token, source_of(request))
     if signed_in.agent is not None:
         return signed_in.agent
     if signed_in.retry_after is not None:

@@ -75,7 +75,9 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
         agent_id=agent.id,
         source=source,
     )
-    outcome = gate.check(agent.id, subject, purpose, categories or (), date.today(), recipient=recipient, source=source)
+    outcome = gate.check(
+        agent.id, subject, purpose, categories or (), env.clock.today(), recipient=recipient, source=source
+    )
     told = outcome.told
     return DecisionOut(allowed=told.allowed, reason=told.reason, entry=outcome.entry)
 
@@ -100,7 +102,7 @@ def read_subject(
         action=AuditAction.READ,
         source=source,
     )
-    view = gate.read(agent.id, subject, wanted_purpose, wanted, date.today(), source=source)
+    view = gate.read(agent.id, subject, wanted_purpose, wanted, env.clock.today(), source=source)
     return SubjectOut(
         subject_id=view.subject_id,
         kind=view.kind.value,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from vigie.access.model import Agent
 from vigie.audit import AuditAction, AuditEvent, prove, tail, verify
+from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -30,7 +29,7 @@ def auditor(agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request)
             action=AuditAction.AUDIT_READ,
             allowed=False,
             reason=reason,
-            at=datetime.now(UTC),
+            at=env.clock.now(),
             agent_id=agent.id,
             source=source_of(request),
         )

@@ -1,4 +1,8 @@
-"""What a decision is made of: the agent, the subject's state, the action, and the decision itself."""
+"""The core models every layer above shares: the agent, the subject's state, the action and the decision.
+
+They sit below the vault, the agents and the gate (DESIGN.md's layer 3), so that none of those imports another
+to learn what an agent or a subject is.
+"""
 
 from __future__ import annotations
 
