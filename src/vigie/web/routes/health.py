@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from vigie.access.readiness import readiness
 from vigie.register.summary import summary
 from vigie.web.deps import EnvDep, JournalDep
-from vigie.web.probes import database_ok, journal_problem
 from vigie.web.schemas import HealthOut
 
 router = APIRouter(tags=["service"])
@@ -23,14 +23,13 @@ router = APIRouter(tags=["service"])
 )
 def health(env: EnvDep, journal: JournalDep) -> JSONResponse:
     """État du service : base de données joignable, journal d'audit inscriptible, effectifs du registre."""
-    database = database_ok(env.engine)
-    problem = journal_problem(journal, env.engine) if database else "base de données injoignable"
-    ok = database and problem is None
+    state = readiness(env.engine, journal)
+    problem = state.journal_problem
     body = HealthOut(
-        status="ok" if ok else "degraded",
-        database="ok" if database else "unavailable",
+        status="ok" if state.ok else "degraded",
+        database="ok" if state.database else "unavailable",
         journal="ok" if problem is None else "unavailable",
         reason=None if problem is None else f"journal d'audit impossible à écrire : {problem}",
         register=summary(env.register),
     )
-    return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if ok else 503)
+    return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if state.ok else 503)
