@@ -217,3 +217,15 @@ def test_a_database_file_that_others_may_write_is_refused_at_start(tmp_path: Pat
         open_database(f"sqlite:///{path}")
     target.chmod(0o600)
     open_database(f"sqlite:///{path}").dispose()
+
+
+def test_the_categories_memo_is_bounded_in_bytes_not_only_in_entries() -> None:
+    """Categories keyed by input must not pile up in memory: long lists are encoded, never memoised."""
+    from vigie.audit import events
+
+    long_list = tuple(f"catégorie-{i}-" + "x" * 1000 for i in range(10))
+    assert events.categories_text(long_list).startswith('["cat')
+    assert long_list not in events._CATEGORIES
+    events.categories_text(("contact",))
+    assert ("contact",) in events._CATEGORIES
+    assert all(len(text) <= events.CATEGORIES_MEMO_TEXT for text in events._CATEGORIES.values())

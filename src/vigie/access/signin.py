@@ -145,9 +145,10 @@ class SignInGuard:
                 continue
             since = window.first_at.strftime("%H:%M:%S")
             noun = "autre échec" if others == 1 else "autres échecs"
+            blocked = "bloqué" if window.throttled < 2 else "bloqués"
             self._append(
                 f"authentification refusée : {others} {noun} depuis {since} UTC "
-                f"(dont {window.throttled} bloqués après {self.limit} échecs en {int(self.window)} s)",
+                f"(dont {window.throttled} {blocked} après {self.limit} échecs en {int(self.window)} s)",
                 None if address == _NO_SOURCE else address,
             )
             written += 1
