@@ -71,9 +71,13 @@ def test_an_unknown_agent_or_purpose_is_journaled_as_a_hash_not_in_clear(world: 
     gate = Gate(world.env, world.journal)
     gate.check(AgentId("agent-" + PARIS_NIR[:10]), world.paris, "social_support", ("contact",), TODAY)
     gate.check(AgentId("paris-social"), world.paris, PARIS_NIR, ("contact",), TODAY)
-    unknown_agent, unknown_purpose = journal_rows(world)
+    gate.check(AgentId("paris-social"), world.paris, "social_support", ("contact",), TODAY, recipient=PARIS_NIR)
+    gate.check(AgentId("ghost"), world.paris, "social_support", ("contact",), TODAY, recipient=PARIS_NIR)
+    unknown_agent, unknown_purpose, unknown_recipient, both = journal_rows(world)
     assert unknown_agent.agent_id is None and "agent inconnu (valeur de 16 caractères" in unknown_agent.reason
     assert unknown_purpose.purpose is None and "traitement inconnu du registre (valeur de 15" in unknown_purpose.reason
+    assert unknown_recipient.recipient is None and "destinataire inconnu du registre" in unknown_recipient.reason
+    assert both.agent_id is None and both.recipient is None and both.purpose == "social_support"
     assert PARIS_NIR[:10] not in clear_text(world)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Connection
 
@@ -149,15 +149,18 @@ class Gate:
         """The precise decision (for the journal) and the answer (for the agent); nothing typed is quoted
         unless it is vocabulary."""
         keyring, policy = self.env.keyring, self.env.policy
+        purpose_known = purpose in policy.legal_basis
+        recipient_known = recipient is None or recipient in policy.processings_for_recipient
+        known = {"purpose_known": purpose_known, "recipient_known": recipient_known}
         if agent is None:
             refusal = Decision(False, f"agent inconnu ({described(keyring, agent_id)})")
-            return _Verdict(refusal, refusal, agent_known=False, purpose_known=purpose in policy.legal_basis)
-        if purpose not in policy.legal_basis:
+            return _Verdict(refusal, refusal, agent_known=False, **known)
+        if not purpose_known:
             refusal = Decision(False, f"traitement inconnu du registre ({described(keyring, purpose)})")
-            return _Verdict(refusal, refusal, purpose_known=False, recipient_known=recipient is None)
-        if recipient is not None and recipient not in policy.processings_for_recipient:
+            return _Verdict(refusal, refusal, **known)
+        if recipient is not None and not recipient_known:
             refusal = Decision(False, f"destinataire inconnu du registre ({described(keyring, recipient)})")
-            return _Verdict(refusal, refusal, recipient_known=False)
+            return _Verdict(refusal, refusal, **known)
         unknown = [c for c in categories if c not in _CATEGORIES]
         if unknown:
             refusal = Decision(False, f"catégorie inconnue de la nomenclature ({described(keyring, unknown[0])})")
@@ -303,7 +306,7 @@ class Gate:
         self._allowed(outcome)
         return found
 
-    def _refuse_nir(self, agent_id: AgentId, purpose: str, verdict: _Verdict, source: str | None) -> None:
+    def _refuse_nir(self, agent_id: AgentId, purpose: str, verdict: _Verdict, source: str | None) -> NoReturn:
         entry = self._append(
             AuditAction.READ,
             agent_id if verdict.agent_known else None,
