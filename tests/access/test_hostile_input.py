@@ -57,7 +57,7 @@ def test_bad_input_is_journaled_as_such_with_its_length_and_keyed_hash_never_in_
     assert described(world.env.keyring, typed) in row.reason
     assert (row.subject_ref, row.purpose, row.categories) == (None, None, "[]")
     assert len(row.reason) < 300
-    assert typed not in row.reason or typed in row.reason.split("entrée invalide")[0]
+    assert typed not in row.reason
 
 
 def test_the_keyed_hash_tells_repeated_values_apart_without_the_key_telling_what_they_are(world: World) -> None:
