@@ -234,3 +234,18 @@ def test_the_access_log_carries_no_path_parameter_nor_query_string(
     assert '"GET /api/subjects/{subject_id} HTTP/1.1" 403' in text
     assert '"GET (chemin inconnu) HTTP/1.1" 404' in text
     assert NIR not in text and "purpose=" not in text
+
+
+def test_a_request_the_schema_refuses_is_journaled_once_the_agent_is_known(
+    client: TestClient, people: dict[str, Any], environment: Environment
+) -> None:
+    wrong_type = {"subject": "1", "purpose": 5, "categories": ["contact"]}
+    assert client.post("/api/access/check", json=wrong_type, headers=people["headers"]).status_code == 422
+    assert client.get("/api/subjects/1", headers=people["headers"]).status_code == 422  # no purpose
+    assert client.post("/api/access/check", json=wrong_type).status_code == 401  # a sign-in failure, not bad input
+    typed, missing, sign_in = rows(environment)
+    assert sign_in.action == "login_failed"
+    assert (typed.action, typed.allowed, typed.agent_id) == ("decide", False, "paris-social")
+    assert typed.reason.startswith("entrée invalide : purpose : type ou format invalide (valeur de 1 caractères")
+    assert (missing.action, missing.allowed) == ("read", False)
+    assert missing.reason.startswith("entrée invalide : purpose : champ manquant")

@@ -29,6 +29,7 @@ def current_agent(
     token = credentials.credentials if credentials is not None else None
     signed_in = guard.authenticate(token, source_of(request))
     if signed_in.agent is not None:
+        request.state.agent = signed_in.agent  # for the journal entry of a request the schema then refuses
         return signed_in.agent
     if signed_in.retry_after is not None:
         raise HTTPException(

@@ -2,21 +2,64 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from vigie import inputs
 from vigie.access.service import Gate
 from vigie.audit import AuditAction
+from vigie.errors import InvalidInput
+from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
-from vigie.web.deps import EnvDep, JournalDep
+from vigie.web.deps import EnvDep, JournalDep, get_env, get_journal
 from vigie.web.schemas import ErrorOut
 
-router = APIRouter(tags=["accès"])
+
+def _journal_rejected(request: Request, agent: Agent, error: RequestValidationError) -> None:
+    """Journal a request the schema refused (a wrong type, a missing field) as bad input of that agent."""
+    problem = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "requête"
+    reason = "champ manquant" if problem.get("type") == "missing" else "type ou format invalide"
+    typed = str(problem.get("input", ""))
+
+    def refuse() -> NoReturn:
+        raise InvalidInput(where[:40], inputs.shown(typed), reason, typed=typed)
+
+    action = AuditAction.READ if request.method == "GET" else AuditAction.DECIDE
+    gate = Gate(get_env(request), get_journal(request))
+    with contextlib.suppress(InvalidInput):  # journaled; FastAPI answers the 422 itself
+        gate.admit(refuse, agent_id=agent.id, action=action, source=source_of(request))
+
+
+class JournaledRoute(APIRoute):
+    """A route whose requests refused by the schema (422 before any route code runs) still leave their entry,
+    once the agent is authenticated: every call to the gate is journaled, whatever it carries."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def journaled(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                agent = getattr(request.state, "agent", None)
+                if isinstance(agent, Agent):
+                    await run_in_threadpool(_journal_rejected, request, agent, error)
+                raise
+
+        return journaled
+
+
+router = APIRouter(tags=["accès"], route_class=JournaledRoute)
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "jeton absent, inconnu ou expiré"},
     403: {"model": ErrorOut, "description": "accès refusé (la raison est donnée et tracée)"},
