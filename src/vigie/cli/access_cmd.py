@@ -13,7 +13,7 @@ from vigie import inputs
 from vigie.access.service import Gate, SubjectView
 from vigie.audit import AuditAction, Journal
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, out
+from vigie.cli.app import ExitCode, app, out
 from vigie.settings import load_settings
 
 access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
@@ -60,7 +60,7 @@ def check(
     else:
         verdict = "[green]AUTORISÉ[/]" if decision.allowed else "[red]REFUSÉ[/]"
         out.print(f"{verdict} — {decision.reason} (entrée {outcome.entry} du journal)")
-    raise typer.Exit(0 if decision.allowed else 1)
+    raise typer.Exit(ExitCode.OK if decision.allowed else ExitCode.REFUSED)
 
 
 def _view_json(view: SubjectView) -> dict[str, Any]:
