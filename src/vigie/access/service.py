@@ -222,7 +222,8 @@ class Gate:
         with connect(self.env.engine) as connection:
             agent, state = self._parties(connection, agent_id, subject_id, today)
         if categories is None:
-            uses = self.env.policy.categories_of.get((purpose, state.kind), ()) if state is not None else ()
+            policy = self.env.policy
+            uses = policy.categories_for(agent.roles, purpose, state.kind) if state and agent else frozenset()
             categories = tuple(sorted(c.value for c in uses))
         verdict = self._judge(agent_id, agent, state, purpose, categories, action, recipient)
         entry = self._append(
