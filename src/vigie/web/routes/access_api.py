@@ -104,7 +104,7 @@ class SubjectOut(BaseModel):
     records: list[RecordOut]
 
 
-@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS)
+@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS, operation_id="access_check")
 def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request) -> DecisionOut:
     """Dit si l'agent authentifié peut utiliser ces données pour ce traitement ; la décision est tracée."""
     gate, source = Gate(env, journal), source_of(request)
@@ -125,7 +125,12 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
     return DecisionOut(allowed=told.allowed, reason=told.reason, entry=outcome.entry)
 
 
-@router.get("/api/subjects/{subject_id}", summary="Lire les données d'une personne", responses=_REFUSALS)
+@router.get(
+    "/api/subjects/{subject_id}",
+    summary="Lire les données d'une personne",
+    responses=_REFUSALS,
+    operation_id="subject_read",
+)
 def read_subject(
     subject_id: str,
     agent: AgentDep,
