@@ -74,7 +74,7 @@ class CheckIn(BaseModel):
 
     subject: str | int = Field(description="identifiant de la personne concernée (chiffres)")
     purpose: str = Field(description="traitement du registre au titre duquel l'agent agit")
-    categories: list[str] = Field(description="catégories de données demandées (au moins une)")
+    categories: list[str] = Field(min_length=1, description="catégories de données demandées (au moins une)")
     recipient: str | None = Field(default=None, description="destinataire, pour une communication")
 
 
