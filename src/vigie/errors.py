@@ -55,12 +55,14 @@ class RegisterError(VigieError):
 
 
 class InvalidInput(VigieError):
-    """A value given by a user is malformed."""
+    """A value given by a user is malformed. `value` is what messages quote (cut short, printable); `typed`, when
+    set, is the value exactly as given, which is never shown and only traced as a length and a keyed hash."""
 
-    def __init__(self, field: str, value: str, reason: str) -> None:
+    def __init__(self, field: str, value: str, reason: str, *, typed: str | None = None) -> None:
         self.field = field
         self.value = value
         self.reason = reason
+        self.typed = typed
         super().__init__(f"{field} « {value} » invalide : {reason}")
 
 

@@ -9,9 +9,11 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
+from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
 from vigie.environment import Environment
-from vigie.web import docs_ui, errors, headers, openapi
+from vigie.web import access_log, docs_ui, errors, headers, openapi
+from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
@@ -42,8 +44,9 @@ TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Flush and stop the audit writer when the service stops."""
+    """Journal the pending sign-in failure counts, then flush and stop the audit writer, when the service stops."""
     yield
+    app.state.signin.flush(everything=True)
     app.state.journal.close()
 
 
@@ -64,16 +67,16 @@ def create_app(env: Environment) -> FastAPI:
     )
     app.state.env = env
     app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
+    app.state.signin = SignInGuard(env, app.state.journal)
     app.state.policy_page = policy_page(env.register)
     app.state.register_documents = RegisterDocuments.of(env.register)
     errors.install(app)
     openapi.install(app)
-    app.include_router(docs_ui.router)
-    app.include_router(pages.router)
-    app.include_router(register_api.router)
-    app.include_router(health.router)
-    app.include_router(access_api.router)
-    app.include_router(audit_api.router)
+    routers = [docs_ui.router, pages.router, register_api.router, health.router, access_api.router, audit_api.router]
+    for router in routers:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit)
+    access_log.install([app.router, *routers])
     headers.wrap(app)
     return app

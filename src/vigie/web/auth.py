@@ -1,17 +1,15 @@
-"""Agent authentication for the API: a bearer token per agent; failures go to the audit journal."""
+"""Agent authentication for the API: a bearer token per agent, checked by the sign-in service, which throttles
+failures per address (429) and traces them in the journal."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from vigie.agents import agent_for_token
-from vigie.audit import AuditAction, AuditEvent
+from vigie.access.signin import SignInGuard
 from vigie.model import Agent
-from vigie.store import connect
-from vigie.web.deps import EnvDep, JournalDep
 
 _bearer = HTTPBearer(auto_error=False, description="jeton d'agent délivré par « vigie agent token »")
 
@@ -23,28 +21,23 @@ def source_of(request: Request) -> str | None:
 
 def current_agent(
     request: Request,
-    env: EnvDep,
-    journal: JournalDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Agent:
-    """The agent behind the bearer token; a missing or invalid token is refused (401) and traced."""
-    agent = None
-    if credentials is not None:
-        with connect(env.engine) as connection:
-            agent = agent_for_token(connection, credentials.credentials, env.clock.today())
-    if agent is None:
-        reason = "jeton absent" if credentials is None else "jeton inconnu ou expiré"
-        journal.append(
-            AuditEvent(
-                action=AuditAction.LOGIN_FAILED,
-                allowed=False,
-                reason=f"authentification refusée : {reason}",
-                at=env.clock.now(),
-                source=source_of(request),
-            )
+    """The agent behind the bearer token; a missing or invalid token is refused (401), an address with too many
+    failures is throttled (429)."""
+    guard = cast(SignInGuard, request.app.state.signin)
+    token = credentials.credentials if credentials is not None else None
+    signed_in = guard.authenticate(token, source_of(request))
+    if signed_in.agent is not None:
+        request.state.agent = signed_in.agent  # for the journal entry of a request the schema then refuses
+        return signed_in.agent
+    if signed_in.retry_after is not None:
+        raise HTTPException(
+            429,
+            f"{signed_in.refusal} : réessayez dans {signed_in.retry_after} s",
+            headers={"Retry-After": str(signed_in.retry_after)},
         )
-        raise HTTPException(401, f"authentification requise : {reason}", headers={"WWW-Authenticate": "Bearer"})
-    return agent
+    raise HTTPException(401, f"authentification requise : {signed_in.refusal}", headers={"WWW-Authenticate": "Bearer"})
 
 
 AgentDep = Annotated[Agent, Depends(current_agent)]

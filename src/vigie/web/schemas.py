@@ -208,6 +208,8 @@ class HealthOut(Schema):
 
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
+    journal: Literal["ok", "unavailable"] = Field(description="le journal d'audit peut-il être écrit")
+    reason: str | None = Field(default=None, description="pourquoi le service est dégradé")
     counts: dict[str, int] = Field(
         alias="register", description="effectifs du registre chargé (traitements, mentions…)"
     )
