@@ -49,13 +49,17 @@ def _exactly_solvable(hidden: np.ndarray) -> set[tuple[int, int]]:
 def test_no_hidden_count_can_be_solved_for_from_the_margins(seed: int) -> None:
     rng = np.random.default_rng(seed)
     shape = (int(rng.integers(2, 7)), int(rng.integers(2, 7)))
-    counts = rng.choice([0, 1, 3, 7, 10, 11, 25, 80, 400], size=shape, p=[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15, 0.1])
+    counts = rng.choice(
+        [0, 1, 3, 7, 10, 11, 25, 80, 400], size=shape, p=[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15, 0.1]
+    )
     table = suppress(counts)
     assert (table.primary == ((counts > 0) & (counts < 11))).all()
     assert not (table.primary & table.secondary).any()
     assert _exactly_solvable(table.hidden) & {tuple(int(x) for x in rc) for rc in np.argwhere(table.primary)} == set()
     if table.hidden.any():
-        for (low, high), (r, c) in zip(_bounds_from_margins(counts, table.hidden), np.argwhere(table.hidden), strict=True):
+        for (low, high), (r, c) in zip(
+            _bounds_from_margins(counts, table.hidden), np.argwhere(table.hidden), strict=True
+        ):
             assert low <= counts[r, c] <= high
             if table.primary[r, c]:
                 assert high - low > 0.5, f"cellule ({r}, {c}) = {counts[r, c]} déduite des marges : [{low}, {high}]"
