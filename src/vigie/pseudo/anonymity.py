@@ -92,6 +92,11 @@ def _failing(classes: pl.DataFrame, bad: pl.Expr, qis: Sequence[str], measure: s
     return FailingClasses(selected.height, rows, examples)
 
 
+def _int(value: object) -> int:
+    """A Polars scalar aggregate as an int; an empty column's None is 0."""
+    return int(value) if isinstance(value, int | float) else 0
+
+
 def class_sizes(data: Any, qis: Sequence[str]) -> pl.DataFrame:
     """One row per equivalence class: its quasi-identifier values and its size."""
     df = frame(data)
@@ -102,7 +107,7 @@ def class_sizes(data: Any, qis: Sequence[str]) -> pl.DataFrame:
 def k_anonymity(data: Any, qis: Sequence[str], k: int | None = None) -> Measure:
     """The size of the smallest class (0 for an empty extract), and the classes smaller than `k`."""
     classes = class_sizes(data, qis)
-    value = int(classes[_CLASS_SIZE].min() or 0) if classes.height else 0
+    value = _int(classes[_CLASS_SIZE].min())
     failing = _failing(classes, pl.col(_CLASS_SIZE) < k, qis, _CLASS_SIZE) if k is not None else FailingClasses(0, 0)
     return Measure("k-anonymat", value, k, failing)
 
@@ -113,7 +118,7 @@ def l_diversity(data: Any, qis: Sequence[str], sensitive: str, l: int | None = N
     _check_columns(df, qis, "quasi-identifiants")
     _check_columns(df, [sensitive], "attribut sensible")
     classes = df.group_by(list(qis)).agg(pl.len().alias(_CLASS_SIZE), pl.col(sensitive).n_unique().alias("l"))
-    value = int(classes["l"].min() or 0) if classes.height else 0
+    value = _int(classes["l"].min())
     failing = _failing(classes, pl.col("l") < l, qis, "l") if l is not None else FailingClasses(0, 0)
     return Measure("l-diversité", value, l, failing)
 
@@ -149,7 +154,8 @@ def t_closeness(
         )
     else:
         distances = _ordered_emd(cells, overall, keys, sensitive)
-    value = float(distances["t"].max() or 0.0)
+    top = distances["t"].max() if not distances.is_empty() else 0.0
+    value = float(top) if isinstance(top, int | float) else 0.0
     failing = _failing(distances, pl.col("t") > t, keys, "t") if t is not None else FailingClasses(0, 0)
     return Measure("t-proximité", value, t, failing)
 

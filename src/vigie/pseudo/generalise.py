@@ -139,6 +139,7 @@ RULES: dict[str, Callable[..., Rule]] = {
 
 def rule(spec: str | Mapping[str, Any]) -> Rule:
     """A rule from its spec form: `"region"`, `{"age_band": 5}` or `{"bands": [0, 50, 200]}`."""
+    args: tuple[Any, ...]
     if isinstance(spec, str):
         name, args = spec, ()
     elif isinstance(spec, Mapping) and len(spec) == 1:

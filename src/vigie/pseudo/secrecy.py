@@ -37,11 +37,13 @@ class SuppressedTable:
 
     @property
     def row_totals(self) -> Counts:
-        return self.counts.sum(axis=1)
+        totals: Counts = self.counts.sum(axis=1)
+        return totals
 
     @property
     def column_totals(self) -> Counts:
-        return self.counts.sum(axis=0)
+        totals: Counts = self.counts.sum(axis=0)
+        return totals
 
     def published(self) -> list[list[int | None]]:
         """The cells as published: None where hidden."""
@@ -118,6 +120,7 @@ def suppress(counts: npt.ArrayLike, threshold: int = DEFAULT_THRESHOLD) -> Suppr
             shown = np.argwhere(~hidden)
             if len(shown) == 0:
                 break
-            cell = tuple(int(x) for x in min(shown, key=lambda rc: table[rc[0], rc[1]]))
+            smallest = min(shown, key=lambda rc: table[rc[0], rc[1]])
+            cell = (int(smallest[0]), int(smallest[1]))
         hidden[cell] = True
     return SuppressedTable(table, primary, hidden & ~primary)

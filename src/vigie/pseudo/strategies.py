@@ -33,7 +33,7 @@ def hmac_sha256(key: bytes, messages: Sequence[bytes]) -> list[bytes]:
 def blake2b(key: bytes, messages: Sequence[bytes]) -> list[bytes]:
     """Keyed BLAKE2b-256 of each message; the key block is absorbed once and the state copied per message."""
     base = hashlib.blake2b(key=key, digest_size=DIGEST_BYTES, person=b"vigie-pseudo")
-    out = []
+    out: list[bytes] = []
     add = out.append
     for message in messages:
         state = base.copy()
