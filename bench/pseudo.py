@@ -130,7 +130,7 @@ def main() -> None:
     vs_pycanon = (pycanon_k_rate * rows) / kanon_s
     n = f"{rows:,}".replace(",", " ")
     table = [
-        ("pseudonymes par seconde (2 passages ; Presidio)", f"{per_s:,.0f}", f"{presidio_per_s:,.0f}", per_s / presidio_per_s),
+        ("pseudonymes par seconde (Presidio)", f"{per_s:,.0f}", f"{presidio_per_s:,.0f}", per_s / presidio_per_s),
         ("  plancher : boucle hmac nue, par seconde", "", f"{rows / floor_s:,.0f}", per_s / (rows / floor_s)),
         (f"k-anonymat, s ({n} lignes ; pycanon)", f"{kanon_s:.3f}", f"{pycanon_k_rate * rows:.2f}", vs_pycanon),
         ("l-diversité, s (100 000 lignes ; pycanon)", f"{ldiv_100k_s:.3f}", f"{peer['pycanon_l_s']:.2f}",
