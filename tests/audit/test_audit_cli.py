@@ -1,4 +1,4 @@
-"""`vigie audit …`: French output, exit 0 when intact, 1 when tampered, 2 (no traceback) on bad input."""
+"""`vigie audit …`: French output, exit 0 when intact, 4 when tampered, 2 or 3 (no traceback) on bad input."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ import pytest
 
 import vigie.cli.audit_cmd  # noqa: F401 - registers `vigie audit` until cli/commands.py imports it
 from vigie.cli.app import run
-from vigie.crypto import create_key_file
+from vigie.store import migrate, open_database
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data directory with its key file; the database is the default SQLite file inside it."""
+    """A data directory with its key file and database (`vigie init`): the read commands create neither."""
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("VIGIE_DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "160")
-    create_key_file(tmp_path / "master.key")
+    assert run(["init"]) == 0
     return tmp_path
 
 
@@ -44,7 +44,7 @@ def test_verify_says_the_journal_is_intact_and_traces_each_verification(
     ]
 
 
-def test_verify_exits_1_with_the_french_report_when_an_entry_was_modified(
+def test_verify_exits_4_with_the_french_report_when_an_entry_was_modified(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for _ in range(3):
@@ -52,10 +52,10 @@ def test_verify_exits_1_with_the_french_report_when_an_entry_was_modified(
     with sqlite3.connect(data_dir / "vigie.db") as connection:
         connection.execute("UPDATE audit_entries SET reason = 'rien' WHERE seq = 2")
     capsys.readouterr()
-    assert run(["audit", "verify"]) == 1
+    assert run(["audit", "verify"]) == 4
     out = capsys.readouterr().out
     assert "Journal d'audit altéré : entrée 2 modifiée : son empreinte ne correspond plus" in out
-    report = json_of(capsys, ["audit", "verify", "--json"], code=1)
+    report = json_of(capsys, ["audit", "verify", "--json"], code=4)
     assert report["first_bad_seq"] == 2
 
 
@@ -99,7 +99,6 @@ def test_checkpoint_signs_the_current_journal(data_dir: Path, capsys: pytest.Cap
         (["audit", "prove", "0"], "numéro d'entrée « 0 » invalide"),
         (["audit", "tail", "-n", "0"], "nombre d'entrées « 0 » invalide"),
         (["audit", "tail", "-n", "100000"], "nombre d'entrées « 100000 » invalide : entre 1 et 10 000"),
-        (["audit", "verify", "--database", "pas-une-url"], "URL de base de données invalide"),
     ],
 )
 def test_bad_input_exits_2_with_a_french_message_and_no_traceback(
@@ -111,22 +110,27 @@ def test_bad_input_exits_2_with_a_french_message_and_no_traceback(
     assert "Traceback" not in err
 
 
+def test_an_unusable_database_url_exits_3(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["audit", "verify", "--database", "pas-une-url"]) == 3
+    assert "URL de base de données invalide" in capsys.readouterr().err
+
+
 def test_a_missing_key_file_is_reported_not_created(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
-    assert run(["audit", "verify"]) == 2
+    assert run(["audit", "verify"]) == 3
     assert "fichier de clés absent" in capsys.readouterr().err
     assert not (tmp_path / "master.key").exists()
 
 
-def test_checkpoint_of_a_tampered_journal_exits_2(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_checkpoint_of_a_tampered_journal_exits_4(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(["audit", "verify"])
     run(["audit", "verify"])
     with sqlite3.connect(data_dir / "vigie.db") as connection:
         connection.execute("DELETE FROM audit_entries WHERE seq = 1")
     capsys.readouterr()
-    assert run(["audit", "checkpoint"]) == 2
+    assert run(["audit", "checkpoint"]) == 4
     assert "journal d'audit altéré : entrée 1 manquante" in capsys.readouterr().err
 
 
@@ -136,5 +140,7 @@ def test_the_database_option_selects_another_database(
     run(["audit", "verify"])
     run(["audit", "verify"])
     other = database_url if database_url.startswith("postgresql") else f"sqlite:///{data_dir / 'autre.db'}"
+    if not database_url.startswith("postgresql"):
+        migrate(open_database(other))
     report = json_of(capsys, ["audit", "verify", "--json", "--database", other])
     assert (report["ok"], report["entries_checked"]) == (True, 0)

@@ -14,7 +14,7 @@ from rich.table import Table
 from vigie.audit import checkpoint, prove, tail, verify
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, out
+from vigie.cli.app import ExitCode, app, out
 from vigie.environment import Environment
 from vigie.errors import InvalidInput
 from vigie.settings import load_settings
@@ -72,7 +72,7 @@ def _action(action: str) -> str:
 
 @audit_app.command("verify")
 def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: AgentOpt = None) -> None:
-    """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 1 s'il est altéré)."""
+    """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 4 s'il est altéré)."""
     with _environment(database) as env:
         report = verify(env.engine, env.keyring, agent_id=agent, source=SOURCE)
     if as_json:
@@ -84,13 +84,13 @@ def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: Ag
         for problem in report.problems:
             out.print(f"  - {problem.message}", highlight=False, markup=False)
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.TAMPERED)
 
 
 @audit_app.command("tail")
 def tail_cmd(
     count: Annotated[
-        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées (20)")
+        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées")
     ] = 20,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
@@ -130,12 +130,14 @@ def tail_cmd(
 
 @audit_app.command("prove")
 def prove_cmd(
-    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée", 1), metavar="SEQ", help="numéro de l'entrée")],
+    seq: Annotated[
+        int, typer.Argument(parser=_whole("numéro d'entrée", 1), metavar="NUMÉRO", help="numéro de l'entrée")
+    ],
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
     agent: AgentOpt = None,
 ) -> None:
-    """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 1 si elle ne vérifie pas)."""
+    """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 4 si elle ne vérifie pas)."""
     with _environment(database) as env:
         proof = prove(env.engine, env.keyring, seq, agent_id=agent, source=SOURCE)
     if as_json:
@@ -154,7 +156,7 @@ def prove_cmd(
         verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
         out.print(f"Preuve vérifiée : {verdict} — {escape(proof.reason)}", highlight=False)
     if not proof.verified:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.TAMPERED)
 
 
 @audit_app.command("checkpoint")
