@@ -107,9 +107,11 @@ class ExtractSpec:
 
     @property
     def read_categories(self) -> tuple[str, ...]:
-        """The categories the gate is asked for: those declared, and identification when a field reads the
-        identity (birth date, sex, and the NIR hashed at the source and never written)."""
-        extra = (Category.IDENTIFICATION.value,) if self.needs_identity else ()
+        """The categories the gate is asked for: those declared, identification when a field reads the identity
+        (birth date, sex), and the NIR for a pseudonym (hashed at the source, never written)."""
+        extra = {Category.IDENTIFICATION.value} if self.needs_identity else set()
+        if "pseudonym" in self.sources:
+            extra.add(Category.NIR.value)
         return tuple(sorted({*self.categories, *extra}))
 
 
@@ -240,6 +242,19 @@ def parse_spec(doc: Document, register: Register) -> ExtractSpec:
                 check.add(("drop", i), f"« {name} » est à la fois un champ et une donnée écartée")
             else:
                 drop.append(name)
+    if found is not None and kind is not None:
+        used = {c.value for c in found.subjects.get(kind, ())}
+        for i, f in enumerate(fields):
+            needs = {Category.NIR.value} if f.source == "pseudonym" else set()
+            if f.source in IDENTITY_SOURCES:
+                needs.add(Category.IDENTIFICATION.value)
+            lacking = sorted(needs - used)
+            if lacking:
+                check.add(
+                    ("fields", i, "source"),
+                    f"« {f.source} » lit la catégorie « {', '.join(lacking)} », que le traitement « {found.id} » "
+                    f"n'utilise pas pour les « {kind.value} »",
+                )
     if check.problems or found is None or kind is None:
         raise ExtractSpecError(check.problems)
     return ExtractSpec(
