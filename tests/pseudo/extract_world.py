@@ -90,9 +90,7 @@ def _add(connection: object, keyring: Keyring, serial: int, org: str, birth: dat
 
 
 @pytest.fixture
-def population(
-    engine: Engine, make_env: Callable[..., Environment], keyring: Keyring, tmp_path: Path
-) -> Population:
+def population(engine: Engine, make_env: Callable[..., Environment], keyring: Keyring, tmp_path: Path) -> Population:
     env = make_env(engine, demo_agents=True)
     with connect(engine) as connection:
         paris = [

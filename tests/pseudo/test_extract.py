@@ -53,11 +53,14 @@ def test_extract_reads_through_the_gate_and_journals_every_person(
     assert report.people_read == len(population.paris)
     assert report.people_refused == len(population.lyon) + 1
     data = pl.read_parquet(out / PARQUET)
-    expected = set(pseudonyms.national(population.keys, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in population.paris]))
+    expected = set(
+        pseudonyms.national(population.keys, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in population.paris])
+    )
     assert set(data["personne"]) <= expected
     refused = set(
         pseudonyms.national(
-            population.keys, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in [*population.lyon, population.restricted]]
+            population.keys,
+            [pseudonyms.Person(p.nir, p.birth, p.sex) for p in [*population.lyon, population.restricted]],
         )
     )
     assert not set(data["personne"]) & refused
@@ -94,9 +97,7 @@ def test_extract_reaches_k_by_suppressing_small_classes_within_budget(
     assert pl.read_csv(out / CSV).height == data.height
 
 
-def test_per_study_pseudonyms_cannot_be_joined_to_national_ones(
-    population: Population, tmp_path: Path
-) -> None:
+def test_per_study_pseudonyms_cannot_be_joined_to_national_ones(population: Population, tmp_path: Path) -> None:
     spec = tmp_path / "etude.yaml"
     spec.write_text(SPEC + "study: etude-2026\n", encoding="utf-8")
     _run(population, spec, tmp_path / "etude")
@@ -122,9 +123,7 @@ def test_agent_without_a_role_serving_the_processing_is_refused_journaled_nothin
     assert _leftovers(tmp_path) == []
 
 
-def test_k_out_of_budget_refuses_naming_the_classes_and_writes_nothing(
-    population: Population, tmp_path: Path
-) -> None:
+def test_k_out_of_budget_refuses_naming_the_classes_and_writes_nothing(population: Population, tmp_path: Path) -> None:
     spec = tmp_path / "strict.yaml"
     spec.write_text(SPEC.replace("max_suppression: 0.2", "max_suppression: 0.01"), encoding="utf-8")
     with pytest.raises(KTargetMissed, match="0-19") as caught:

@@ -212,14 +212,18 @@ def parse_spec(doc: Document, register: Register) -> ExtractSpec:
         check.add(("reference_date",), "date AAAA-MM-JJ attendue")
     fields = _fields(check, data.get("fields"))
     names = {f.name for f in fields}
+    raw_fields = data.get("fields")
+    declared = {i.get("name") for i in raw_fields if isinstance(i, dict)} if isinstance(raw_fields, list) else set()
     qis_raw = data.get("quasi_identifiers")
     qis: list[str] = []
     if not isinstance(qis_raw, list) or not qis_raw:
         check.add(("quasi_identifiers",), "liste non vide de champs attendue")
     else:
         for i, q in enumerate(qis_raw):
-            if not isinstance(q, str) or q not in names:
+            if not isinstance(q, str) or q not in declared:
                 check.add(("quasi_identifiers", i), f"champ inconnu de l'extraction : « {str(q)[:40]} »")
+            elif q not in names:
+                continue  # its field is invalid, and reported
             elif any(f.name == q and f.source == "pseudonym" for f in fields):
                 check.add(("quasi_identifiers", i), "le pseudonyme ne peut pas être un quasi-identifiant")
             else:
@@ -256,7 +260,7 @@ def parse_spec(doc: Document, register: Register) -> ExtractSpec:
                     f"n'utilise pas pour les « {kind.value} »",
                 )
     if check.problems or found is None or kind is None:
-        raise ExtractSpecError(check.problems)
+        raise ExtractSpecError(sorted(check.problems, key=lambda p: p.line or 0))
     return ExtractSpec(
         doc.file, found.id, study, kind, tuple(cats), reference, tuple(fields), tuple(qis), int(k),
         float(budget), tuple(drop),
