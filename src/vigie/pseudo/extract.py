@@ -66,16 +66,18 @@ class ExtractReport:
 class KTargetMissed(InvalidInput):
     """Reaching k would suppress more rows than the spec's budget; the failing classes are listed."""
 
-    def __init__(self, suppressed: int, total: int, budget: float, examples: list[dict[str, Any]]) -> None:
+    def __init__(self, k: int, suppressed: int, total: int, budget: float, examples: list[dict[str, Any]]) -> None:
+        super().__init__("k", str(k), "objectif non atteint")
         self.examples = examples
-        shown = "; ".join(
-            ", ".join(f"{k}={v}" for k, v in e["classe"].items()) + f" ({e['lignes']} lignes)" for e in examples[:5]
+        shown = " ; ".join(
+            ", ".join(f"{q} = {v}" for q, v in e["classe"].items()) + f" ({e['lignes']} ligne{'s' * (e['lignes'] > 1)})"
+            for e in examples[:5]
         )
-        super().__init__(
-            "k",
-            str(suppressed),
-            f"atteindre k supprimerait {suppressed} lignes sur {total}, au-delà du budget de "
-            f"{budget:.1%} ; classes trop petites : {shown} — généralisez davantage les quasi-identifiants",
+        more = f" (et {len(examples) - 5} autres)" if len(examples) > 5 else ""
+        self.args = (
+            f"k = {k} non atteint : il faudrait supprimer {suppressed} lignes sur {total}, au-delà du budget de "
+            f"{budget * 100:g} % (max_suppression). Classes trop petites : {shown}{more}. Généralisez davantage "
+            "les quasi-identifiants ou augmentez le budget ; rien n'a été écrit.",
         )
 
 
@@ -210,7 +212,7 @@ def apply_k(spec: ExtractSpec, frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Suppr
             {"classe": {q: row[q] for q in qis}, "lignes": row[_N]}
             for row in small.sort(_N).head(_EXAMPLES).iter_rows(named=True)
         ]
-        raise KTargetMissed(suppressed, total, spec.max_suppression, examples)
+        raise KTargetMissed(spec.k, suppressed, total, spec.max_suppression, examples)
     big = classes.filter(pl.col(_N) >= spec.k)
     smallest = big[_N].min() if big.height else 0
     reached = smallest if isinstance(smallest, int) else 0
