@@ -68,8 +68,8 @@ def test_extract_writes_parquet_csv_and_report(workdir: Path, capsys: pytest.Cap
         run(["pseudo", "check", str(workdir / "sortie" / "extraction.csv"), "--qi", "age,sexe,region", "--k", "3"]) == 0
     )
     capsys.readouterr()
-    strict = run(["pseudo", "check", str(workdir / "sortie" / "extraction.parquet"), "--qi", "age,sexe,region,trimestre",
-                  "--k", "1000", "--json"])  # fmt: skip
+    parquet = str(workdir / "sortie" / "extraction.parquet")
+    strict = run(["pseudo", "check", parquet, "--qi", "age,sexe,region,trimestre", "--k", "1000", "--json"])
     body = json.loads(capsys.readouterr().out)
     assert strict == 1
     assert body["conforme"] is False and body["mesures"][0]["classes_en_defaut"] > 0

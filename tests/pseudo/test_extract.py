@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from extract_world import SPEC, Population
 from sqlalchemy import func, select
 
 from vigie.audit import Journal, subject_pseudonym
@@ -18,8 +19,6 @@ from vigie.pseudo.extract import CSV, PARQUET, REPORT, KTargetMissed, run_extrac
 from vigie.pseudo.spec import load_spec
 from vigie.store import connect
 from vigie.store.schema import audit_entries
-
-from extract_world import SPEC, Population
 
 
 def _run(population: Population, spec_path: Path, out: Path, agent: str = "paris-prevention"):  # type: ignore[no-untyped-def]
@@ -148,3 +147,37 @@ def test_population_count(population: Population) -> None:
 
 
 _ = ExtractSpecError
+
+
+def test_rotation_rewrites_pseudonyms_to_the_new_period_and_drops_people_no_longer_readable(
+    population: Population, spec_file: Path, tmp_path: Path
+) -> None:
+    from sqlalchemy import update
+
+    from vigie.pseudo.keys import KeyRole, load_key_file
+    from vigie.pseudo.rotate import new_key_files, repseudonymise
+    from vigie.store.schema import subjects
+
+    before = tmp_path / "sortie"
+    _run(population, spec_file, before)
+    paths = new_key_files(population.key_files[KeyRole.SOURCE], population.key_files[KeyRole.CENTRAL], "2028-2029")
+    new = {role: load_key_file(path, role) for role, path in paths.items()}
+    gone = population.paris[0]
+    with connect(population.env.engine) as connection:
+        connection.execute(update(subjects).where(subjects.c.id == gone.id).values(restricted=True))
+    env = population.env
+    with Journal(env.engine, env.keyring) as journal:
+        result = repseudonymise(
+            env, journal, load_spec(spec_file, env.register), "paris-prevention", before, tmp_path / "apres",
+            population.keys, new,
+        )  # fmt: skip
+    old_data = pl.read_parquet(before / PARQUET)
+    new_data = pl.read_parquet(tmp_path / "apres" / PARQUET)
+    assert result.dropped_rows == 2 and new_data.height == old_data.height - 2
+    people = [p for p in population.paris if p is not gone]
+    old_of = dict(zip(pseudonyms.national(population.keys, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in people]),
+                      pseudonyms.national(new, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in people]), strict=True))  # fmt: skip
+    kept = old_data.filter(pl.col("personne").is_in(list(old_of)))
+    assert new_data["personne"].to_list() == [old_of[p] for p in kept["personne"]]
+    assert new_data.drop("personne").equals(kept.drop("personne"))
+    assert not set(new_data["personne"]) & set(old_data["personne"])

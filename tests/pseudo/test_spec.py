@@ -50,8 +50,9 @@ def test_every_problem_is_listed_with_its_line(tmp_path: Path, register: Registe
 
 @pytest.mark.parametrize(
     ("source", "word"),
-    [("nir", "nir"), ("payload.telephone", "telephone"), ("payload.IBAN", "IBAN"), ("payload.numero_rpps", "numero_rpps"),
-     ("payload.texte_libre", "texte_libre"), ("payload.courriel", "courriel"), ("payload.Prénom", None)],
+    [("nir", "nir"), ("payload.telephone", "telephone"), ("payload.IBAN", "IBAN"),
+     ("payload.numero_rpps", "numero_rpps"), ("payload.texte_libre", "texte_libre"),
+     ("payload.courriel", "courriel"), ("payload.Prénom", None)],
 )  # fmt: skip
 def test_direct_identifiers_never_leave(tmp_path: Path, register: Register, source: str, word: str | None) -> None:
     problems = _problems(tmp_path, register, SPEC.replace("payload.action", source))

@@ -222,3 +222,68 @@ def crisis(
         table.add_row(name, *("·" if v is None else str(v) for v in row))
     out.print(table)
     out.print(f"{int(dataset.table.hidden.sum())} cellules masquées (·) ; {dataset.people_read} personnes lues.")
+
+
+@pseudo_app.command("rotate")
+def rotate(
+    period: Annotated[str, typer.Option("--period", help="période des nouvelles clés, par exemple 2028-2029")],
+    source_key: Annotated[Path, typer.Option("--source-key", help="fichier de la clé source en cours")],
+    central_key: Annotated[Path, typer.Option("--central-key", help="fichier de la clé centrale en cours")],
+    extract_dir: Annotated[
+        Path | None, typer.Option("--extract", help="extraction existante à repseudonymiser (avec --spec et --agent)")
+    ] = None,
+    spec: Annotated[Path | None, typer.Option("--spec", help="spécification qui a produit l'extraction")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="identifiant de l'agent")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="dossier à créer (par défaut : EXTRACTION-PÉRIODE)")
+    ] = None,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Nouvelles clés de pseudonymisation pour une période, et repseudonymisation d'une extraction.
+
+    Les nouvelles clés sont écrites à côté des clés en cours ; avec --extract, les personnes sont relues au
+    travers du contrôle d'accès et la colonne pseudonyme est réécrite de l'ancienne période à la nouvelle."""
+    from vigie.pseudo.keys import KeyRole, load_key_file
+    from vigie.pseudo.rotate import new_key_files, repseudonymise
+
+    if extract_dir is not None and (spec is None or agent is None):
+        raise InvalidInput(
+            "--extract", str(extract_dir)[:200], "--spec et --agent sont nécessaires pour repseudonymiser"
+        )
+    old = {KeyRole.SOURCE: load_key_file(source_key, KeyRole.SOURCE),
+           KeyRole.CENTRAL: load_key_file(central_key, KeyRole.CENTRAL)}  # fmt: skip
+    if period in (old[KeyRole.SOURCE].period, old[KeyRole.CENTRAL].period):
+        raise InvalidInput("--period", period[:32], "c'est déjà la période des clés en cours")
+    env = None
+    parsed = None
+    if extract_dir is not None and spec is not None:  # checked before any key file is written
+        from vigie.bootstrap import prepare
+        from vigie.pseudo.spec import load_spec
+
+        env = prepare(load_settings(database_url=database))
+        parsed = load_spec(spec, env.register)
+        target = out_dir or extract_dir.with_name(f"{extract_dir.name}-{period}")
+        if target.exists():
+            raise InvalidInput("--out", str(target)[:200], "le dossier existe déjà : il n'est pas remplacé")
+    paths = new_key_files(source_key, central_key, period)
+    body: dict[str, Any] = {"period": period, "keys": {role.value: str(path) for role, path in paths.items()}}
+    if env is not None and parsed is not None and extract_dir is not None and agent is not None:
+        from vigie.audit import Journal
+
+        new = {role: load_key_file(path, role) for role, path in paths.items()}
+        target = out_dir or extract_dir.with_name(f"{extract_dir.name}-{period}")
+        with Journal(env.engine, env.keyring) as journal:
+            result = repseudonymise(env, journal, parsed, agent, extract_dir, target, old, new)
+        body["extract"] = {"out": str(target), **result.to_dict()}
+    if as_json:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    out.print(f"Clés de la période {period} créées : {', '.join(body['keys'].values())}", highlight=False)
+    if "extract" in body:
+        done = body["extract"]
+        out.print(
+            f"Extraction repseudonymisée dans {done['out']} : {done['rows']} lignes, {done['dropped_rows']} "
+            "écartées (personnes qui ne peuvent plus être lues).",
+            highlight=False,
+        )

@@ -81,11 +81,11 @@ class KTargetMissed(InvalidInput):
         )
 
 
-def _sex(value: Any) -> int | None:
+def sex_of(value: Any) -> int | None:
     return {"M": 1, "F": 2, "1": 1, "2": 2, 1: 1, 2: 2}.get(value)
 
 
-def _birth(value: Any) -> date | None:
+def birth_of(value: Any) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -124,7 +124,7 @@ def raw_rows(
     missing = 0
     for person in people:
         if identity_needed:
-            birth, sex = _birth(person.identity.get("date_naissance")), _sex(person.identity.get("sexe"))
+            birth, sex = birth_of(person.identity.get("date_naissance")), sex_of(person.identity.get("sexe"))
             nir = person.identity.get("nir") if "pseudonym" in wanted else ""
             if birth is None or sex is None or not isinstance(nir, str) or ("pseudonym" in wanted and not nir):
                 missing += 1
