@@ -175,8 +175,8 @@ def test_rotation_rewrites_pseudonyms_to_the_new_period_and_drops_people_no_long
     new_data = pl.read_parquet(tmp_path / "apres" / PARQUET)
     assert result.dropped_rows == 2 and new_data.height == old_data.height - 2
     people = [p for p in population.paris if p is not gone]
-    old_of = dict(zip(pseudonyms.national(population.keys, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in people]),
-                      pseudonyms.national(new, [pseudonyms.Person(p.nir, p.birth, p.sex) for p in people]), strict=True))  # fmt: skip
+    who = [pseudonyms.Person(p.nir, p.birth, p.sex) for p in people]
+    old_of = dict(zip(pseudonyms.national(population.keys, who), pseudonyms.national(new, who), strict=True))
     kept = old_data.filter(pl.col("personne").is_in(list(old_of)))
     assert new_data["personne"].to_list() == [old_of[p] for p in kept["personne"]]
     assert new_data.drop("personne").equals(kept.drop("personne"))
