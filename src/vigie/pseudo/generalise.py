@@ -98,8 +98,7 @@ def bands(edges: Sequence[float]) -> Rule:
     if list(edges) != sorted(set(edges)):
         raise InvalidInput("tranches", str(edges)[:60], "bornes strictement croissantes attendues")
     bounds = [float(x) for x in edges]
-    labels = [f"<{_fmt(bounds[0])}"] + [f"{_fmt(a)}-{_fmt(b)}" for a, b in pairwise(bounds)]
-    labels.append(f">={_fmt(bounds[-1])}")
+    labels = band_labels(bounds)
 
     def make(e: pl.Expr) -> pl.Expr:
         value = e.cast(pl.Float64)
@@ -108,6 +107,13 @@ def bands(edges: Sequence[float]) -> Rule:
         return pl.when(value.is_null()).then(None).otherwise(band)
 
     return Rule("bands", tuple(edges), make)
+
+
+def band_labels(bounds: Sequence[float]) -> list[str]:
+    """The label of each band, below the first bound to at or above the last (shared with the Spark engine)."""
+    labels = [f"<{_fmt(bounds[0])}"] + [f"{_fmt(a)}-{_fmt(b)}" for a, b in pairwise(bounds)]
+    labels.append(f">={_fmt(bounds[-1])}")
+    return labels
 
 
 def rare(min_count: int) -> Rule:
