@@ -89,9 +89,7 @@ def test_help_imports_no_command_and_no_heavy_library() -> None:
     assert loaded(modules, NOT_FOR_HELP) == set()
 
 
-def test_access_check_imports_neither_the_web_stack_nor_alembic_nor_numpy(
-    seeded: Path, paris_subject: int
-) -> None:
+def test_access_check_imports_neither_the_web_stack_nor_alembic_nor_numpy(seeded: Path, paris_subject: int) -> None:
     modules = imported(access_check(paris_subject), {"VIGIE_DATA_DIR": str(seeded)})
     assert "vigie.access.service" in modules and "sqlalchemy" in modules
     assert loaded(modules, NOT_FOR_ACCESS_CHECK) == set()
