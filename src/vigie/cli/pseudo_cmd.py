@@ -47,7 +47,7 @@ def _names(text: str | None, what: str) -> list[str]:
 
 @pseudo_app.command("extract")
 def extract(
-    spec: Annotated[Path, typer.Argument(help="spécification de l'extraction (YAML)")],
+    spec: Annotated[Path, typer.Argument(metavar="SPÉCIFICATION", help="spécification de l'extraction (YAML)")],
     agent: AgentOpt,
     out_dir: Annotated[Path, typer.Option("--out", help="dossier à créer pour l'extraction")],
     engine: Annotated[str, typer.Option("--engine", help="moteur du passage global : polars ou spark")] = "polars",
@@ -117,7 +117,7 @@ def _read_table(path: Path) -> Any:
 
 @pseudo_app.command("check")
 def check(
-    file: Annotated[Path, typer.Argument(help="fichier à contrôler (.parquet ou .csv)")],
+    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="fichier à contrôler (.parquet ou .csv)")],
     qi: Annotated[str, typer.Option("--qi", help="quasi-identifiants séparés par des virgules")],
     sensitive: Annotated[
         str | None, typer.Option("--sensitive", help="attribut sensible (l-diversité, t-proximité)")

@@ -79,7 +79,7 @@ def crisis_steering(
     counts: dict[tuple[str, str], int] = {}
     read = refused = entries = 0
     for kind in STEERED_KINDS:
-        categories = tuple(sorted(c.value for c in processing.subjects.get(kind, ()) if c not in _IDENTIFYING))
+        categories = tuple(sorted(c.value for c in processing.categories(kind) if c not in _IDENTIFYING))
         if not categories:
             continue
         request = StatisticsRead(agent_id, CRISIS_PROCESSING, kind, categories, identity=False, decrypt_records=False)

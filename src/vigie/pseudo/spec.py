@@ -201,7 +201,7 @@ def parse_spec(doc: Document, register: Register) -> ExtractSpec:
             else:
                 cats.append(category)
         if found is not None and kind is not None:
-            used = {c.value for c in found.subjects.get(kind, ())}
+            used = {c.value for c in found.categories(kind)}
             for i, category in enumerate(categories):
                 if isinstance(category, str) and category in cats and category not in used:
                     check.add(
@@ -247,7 +247,7 @@ def parse_spec(doc: Document, register: Register) -> ExtractSpec:
             else:
                 drop.append(name)
     if found is not None and kind is not None:
-        used = {c.value for c in found.subjects.get(kind, ())}
+        used = {c.value for c in found.categories(kind)}
         for i, f in enumerate(fields):
             needs = {Category.NIR.value} if f.source == "pseudonym" else set()
             if f.source in IDENTITY_SOURCES:
