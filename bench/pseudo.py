@@ -5,7 +5,8 @@
 The peers pin older numpy and typer than vigie, so they run in a virtual environment of their own
 (`var/bench-peers`, created on first use from the package registry) on the same Parquet file, timed the same way.
 Where a peer is too slow for the whole file it is timed on a sample and its rate is quoted per row. Prints a
-table, then `RESULT pseudo ...`.
+table, then `RESULT pseudo ...`. `peak_mb` is the peak memory of a 10,000,000-row extract measured in its own process
+by `bench/pseudo_memory.py` (a synthetic source: see there why).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def peers(path: Path, rows: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--extract-rows", type=int, default=10_000_000, help="rows of the extract whose peak memory is measured"
+    )
     args = parser.parse_args()
     rows = args.rows
     data = synthetic(rows)
@@ -124,6 +128,12 @@ def main() -> None:
         data.with_columns(pl.col("nir").cast(pl.String)).write_parquet(path)
         peer = peers(path, rows)
 
+    memory = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pseudo_memory.py"), "--rows", str(args.extract_rows)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    extract = json.loads(memory.stdout.strip().splitlines()[-1])
+
     per_s = rows / pseudo_s
     presidio_per_s = peer["presidio_rows"] / peer["presidio_s"]
     pycanon_k_rate = peer["pycanon_k_s"] / peer["pycanon_k_rows"]
@@ -139,6 +149,8 @@ def main() -> None:
         ("atteindre k = 10, s (20 000 lignes ; anonypy)", f"{k10_20k_s:.2f}", f"{peer['anonypy_s']:.2f}",
          peer["anonypy_s"] / k10_20k_s),
         (f"atteindre k = 10, s ({n} lignes)", f"{k10_s:.2f}", "", None),
+        (f"extraction de {extract['rows']:,} lignes : mémoire de pointe, Mo".replace(",", " "),
+         f"{extract['peak_mb']}", "", None),
     ]  # fmt: skip
     print(f"{'mesure':<50}{'vigie':>14}{'pair':>16}{'rapport':>10}")
     for label, ours, theirs, ratio in table:
@@ -149,7 +161,8 @@ def main() -> None:
         f"RESULT pseudo pseudonyms_per_s={per_s:.0f} vs_presidio={per_s / presidio_per_s:.1f} "
         f"floor_per_s={rows / floor_s:.0f} kanon_1m_s={kanon_s:.3f} vs_pycanon={vs_pycanon:.0f} "
         f"ldiv_1m_s={ldiv_s:.3f} vs_pycanon_l={peer['pycanon_l_s'] / ldiv_100k_s:.0f} k10_1m_s={k10_s:.2f} "
-        f"vs_anonypy={peer['anonypy_s'] / k10_20k_s:.0f}"
+        f"vs_anonypy={peer['anonypy_s'] / k10_20k_s:.0f} peak_mb={extract['peak_mb']} "
+        f"extract_rows={extract['rows']}"
     )
 
 
