@@ -4,7 +4,9 @@ People are read in batches through `access.extracts` (decided and journaled, onl
 batch becomes raw rows holding the pseudonym, never the NIR, spilled to Parquet parts in a temporary
 directory, so that memory stays bounded whatever the population. The global pass (generalisation rules such as
 `rare` need the whole extract, and so does k) then runs lazily over the parts: the classes smaller than k are
-dropped if they fit in the suppression budget, else the extract is refused with the failing classes. Everything
+dropped if they fit in the suppression budget, else the extract is refused with the failing classes. The pass
+reads the parts one at a time (a `rare` rule is first turned into a look-up of the values rare over all the
+parts), so memory holds one part and the table of classes. Everything
 is written in a temporary directory renamed into place at the end: a refused or failed extract leaves nothing.
 """
 
@@ -27,6 +29,7 @@ from vigie.environment import Environment
 from vigie.errors import InvalidInput
 from vigie.pseudo import pseudonyms
 from vigie.pseudo.bulk import national_bulk
+from vigie.pseudo.generalise import OTHER
 from vigie.pseudo.keys import KeyRole, PseudoKey
 from vigie.pseudo.spec import ExtractSpec
 from vigie.vault import SubjectData
@@ -173,12 +176,6 @@ def raw_rows(
     return pl.DataFrame(columns), missing
 
 
-def generalised(spec: ExtractSpec, frame: pl.LazyFrame) -> pl.LazyFrame:
-    """The spec's generalisation rules applied to the whole extract."""
-    rules = [f.rule.apply(f.name) for f in spec.fields if f.rule is not None and f.rule.name != "keep"]
-    return frame.with_columns(rules) if rules else frame
-
-
 def _check_rules(spec: ExtractSpec, sample: pl.DataFrame) -> None:
     """Each rule on its field's type, tried on the first rows, so a mismatch is a clear error, not a crash."""
     for f in spec.fields:
@@ -200,8 +197,9 @@ class Suppression:
     k_reached: int
 
 
-def apply_k(spec: ExtractSpec, frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Suppression]:
-    """Drop the rows of classes smaller than k if they fit in the budget; else refuse, naming the classes."""
+def k_classes(spec: ExtractSpec, frame: pl.LazyFrame) -> tuple[pl.DataFrame, Suppression]:
+    """The classes of at least k rows, if the rows of the smaller ones fit in the budget; else refuse, naming
+    the smallest classes. One grouped count over the extract (its result is one row per class)."""
     qis = list(spec.quasi_identifiers)
     classes = frame.group_by(qis).agg(pl.len().alias(_N)).collect()
     total = int(classes[_N].sum() or 0)
@@ -216,8 +214,32 @@ def apply_k(spec: ExtractSpec, frame: pl.LazyFrame) -> tuple[pl.LazyFrame, Suppr
     big = classes.filter(pl.col(_N) >= spec.k)
     smallest = big[_N].min() if big.height else 0
     reached = smallest if isinstance(smallest, int) else 0
-    kept = frame.join(big.lazy().select(qis), on=qis, how="semi", nulls_equal=True)
-    return kept, Suppression(total, suppressed, big.height, reached)
+    return big.select(qis), Suppression(total, suppressed, big.height, reached)
+
+
+def row_rules(spec: ExtractSpec, scan: pl.LazyFrame) -> list[pl.Expr]:
+    """The spec's rules as row-local expressions, so the extract can be processed part by part: a `rare` rule
+    (which counts over the whole extract) becomes a look-up in the values found rare over all the parts."""
+    out: list[pl.Expr] = []
+    for f in spec.fields:
+        if f.rule is None or f.rule.name == "keep":
+            continue
+        if f.rule.name != "rare":
+            out.append(f.rule.apply(f.name))
+            continue
+        counts = scan.group_by(f.name).agg(pl.len().alias(_N)).filter(pl.col(_N) < f.rule.params[0]).collect()
+        values = counts[f.name].drop_nulls().cast(pl.String).to_list()
+        column = pl.col(f.name).cast(pl.String)
+        null_rare = counts[f.name].null_count() > 0
+        out.append(
+            pl.when(column.is_null())
+            .then(pl.lit(OTHER if null_rare else None, pl.String))
+            .when(column.is_in(values))
+            .then(pl.lit(OTHER))
+            .otherwise(column)
+            .alias(f.name)
+        )
+    return out
 
 
 def run_extract(
@@ -301,9 +323,27 @@ def run_extract(
 
 
 def finish_polars(spec: ExtractSpec, parts: Path, work: Path) -> Suppression:
-    """The global pass on Polars: lazy over the parts, streamed to Parquet, then CSV from the Parquet."""
-    frame = generalised(spec, pl.scan_parquet(parts / "*.parquet"))
-    kept, result = apply_k(spec, frame)
-    kept.select([f.name for f in spec.fields]).sink_parquet(work / PARQUET)
-    pl.scan_parquet(work / PARQUET).sink_csv(work / CSV)
+    """The global pass on Polars: one grouped count over all the parts for k, then part by part (rules, the
+    classes kept) into one Parquet file and one CSV file, so memory holds one part and the class table."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    files = sorted(parts.glob("*.parquet"))
+    scan = pl.scan_parquet(files)
+    rules = row_rules(spec, scan)
+    names = [f.name for f in spec.fields]
+    qis = list(spec.quasi_identifiers)
+    big, result = k_classes(spec, scan.with_columns(rules) if rules else scan)
+    schema = (scan.with_columns(rules) if rules else scan).select(names).collect_schema()
+    arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
+    writer = pq.ParquetWriter(work / PARQUET, arrow_schema)
+    try:
+        with (work / CSV).open("wb") as csv:
+            for index, path in enumerate(files):
+                part = pl.read_parquet(path)
+                part = part.with_columns(rules) if rules else part
+                kept = part.join(big, on=qis, how="semi", nulls_equal=True).select(names).cast(schema)
+                writer.write_table(kept.to_arrow().cast(arrow_schema))
+                kept.write_csv(csv, include_header=index == 0)
+    finally:
+        writer.close()
     return result
