@@ -2,12 +2,12 @@
 
 People are read in batches through `access.extracts` (decided and journaled, only the allowed decrypted); each
 batch becomes raw rows holding the pseudonym, never the NIR, spilled to Parquet parts in a temporary
-directory, so that memory stays bounded whatever the population. The global pass (generalisation rules such as
-`rare` need the whole extract, and so does k) then runs lazily over the parts: the classes smaller than k are
-dropped if they fit in the suppression budget, else the extract is refused with the failing classes. The pass
-reads the parts one at a time (a `rare` rule is first turned into a look-up of the values rare over all the
-parts), so memory holds one part and the table of classes. Everything
-is written in a temporary directory renamed into place at the end: a refused or failed extract leaves nothing.
+directory, so that memory stays bounded whatever the population. The global pass then needs the whole extract
+(k, and rules such as `rare`): one grouped count over all the parts gives the classes; those smaller than k are
+dropped if they fit in the suppression budget, else the extract is refused with the failing classes. The
+parts are then read one at a time (a `rare` rule turned into a look-up of the values rare over all the parts),
+so memory holds one part and the table of classes. Everything is written in a temporary directory renamed
+into place at the end: a refused or failed extract leaves nothing.
 """
 
 from __future__ import annotations
