@@ -149,7 +149,7 @@ def main() -> None:
         ("atteindre k = 10, s (20 000 lignes ; anonypy)", f"{k10_20k_s:.2f}", f"{peer['anonypy_s']:.2f}",
          peer["anonypy_s"] / k10_20k_s),
         (f"atteindre k = 10, s ({n} lignes)", f"{k10_s:.2f}", "", None),
-        (f"extraction de {extract['rows']:,} lignes : mémoire de pointe, Mo".replace(",", " "),
+        ("extraction de " + f"{extract['rows']:,}".replace(",", " ") + " lignes : mémoire de pointe, Mo",
          f"{extract['peak_mb']}", "", None),
     ]  # fmt: skip
     print(f"{'mesure':<50}{'vigie':>14}{'pair':>16}{'rapport':>10}")
