@@ -59,7 +59,7 @@ class Population:
 
 
 def _nir(sex: int, year: int, serial: int) -> str:
-    body = f"{sex}{year % 100:02d}0575{serial:06d}"[:13]
+    body = f"{sex}{year % 100:02d}0575{101 + serial // 1000:03d}{serial % 1000 + 1:03d}"  # commune, order
     return body + stdnum_nir.calc_check_digits(body)
 
 
