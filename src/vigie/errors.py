@@ -3,6 +3,7 @@
     VigieError                      root: every error vigie raises on purpose
     ├── ConfigurationError          settings or key files unusable (missing, unsafe, malformed)
     ├── RegisterError               the register directory does not load; carries every `Problem`
+    │   └── ExtractSpecError        an extract spec (YAML) does not validate; carries every `Problem`
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
     │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
     ├── NotFound                    a named thing does not exist (what, key)
@@ -52,6 +53,16 @@ class RegisterError(VigieError):
         count = len(problems)
         noun = "problème" if count == 1 else "problèmes"
         super().__init__(f"le registre contient {count} {noun}")
+
+
+class ExtractSpecError(RegisterError):
+    """An extract spec does not validate; every problem is listed with its file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        count = len(problems)
+        noun = "problème" if count == 1 else "problèmes"
+        self.args = (f"la spécification d'extraction contient {count} {noun} : rien n'a été écrit",)
 
 
 class InvalidInput(VigieError):
