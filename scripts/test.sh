@@ -15,7 +15,10 @@ apt_install() {
 log "Python: environnement virtuel et dépendances"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test,bench]'
+.venv/bin/python -m pip install -q -e '.[test,bench,spark]'
+
+log "Java (le moteur Spark des extractions)"
+command -v java >/dev/null || apt_install default-jre-headless  # Java 17 on Debian 12: Spark 4 needs 17 or later
 
 log "Chromium (tests dans un vrai navigateur)"
 command -v chromium >/dev/null || apt_install chromium

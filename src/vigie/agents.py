@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from vigie.durations import Duration
 from vigie.errors import InvalidInput, NotFound
@@ -114,6 +114,13 @@ def issue_token(connection: Connection, agent_id: str, today: date) -> str:
         )
     )
     return token
+
+
+def revoke_tokens(connection: Connection, agent_id: str) -> int:
+    """Revoke every API token of an agent at once; returns how many there were. NotFound for an unknown agent."""
+    if load_agent(connection, agent_id) is None:
+        raise NotFound("agent", agent_id)
+    return int(connection.execute(delete(agent_tokens).where(agent_tokens.c.agent_id == agent_id)).rowcount or 0)
 
 
 def agent_for_token(connection: Connection, token: str, today: date) -> Agent | None:

@@ -3,6 +3,7 @@
     VigieError                      root: every error vigie raises on purpose
     ├── ConfigurationError          settings or key files unusable (missing, unsafe, malformed)
     ├── RegisterError               the register directory does not load; carries every `Problem`
+    │   └── ExtractSpecError        an extract spec (YAML) does not validate; carries every `Problem`
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
     │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
     ├── NotFound                    a named thing does not exist (what, key)
@@ -54,13 +55,25 @@ class RegisterError(VigieError):
         super().__init__(f"le registre contient {count} {noun}")
 
 
-class InvalidInput(VigieError):
-    """A value given by a user is malformed."""
+class ExtractSpecError(RegisterError):
+    """An extract spec does not validate; every problem is listed with its file and line."""
 
-    def __init__(self, field: str, value: str, reason: str) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        count = len(problems)
+        noun = "problème" if count == 1 else "problèmes"
+        self.args = (f"la spécification d'extraction contient {count} {noun} : rien n'a été écrit",)
+
+
+class InvalidInput(VigieError):
+    """A value given by a user is malformed. `value` is what messages quote (cut short, printable); `typed`, when
+    set, is the value exactly as given, which is never shown and only traced as a length and a keyed hash."""
+
+    def __init__(self, field: str, value: str, reason: str, *, typed: str | None = None) -> None:
         self.field = field
         self.value = value
         self.reason = reason
+        self.typed = typed
         super().__init__(f"{field} « {value} » invalide : {reason}")
 
 

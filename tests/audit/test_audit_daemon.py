@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
-from vigie.audit import AuditAction, AuditEvent, JournalError, check
+from vigie.audit import AuditAction, AuditEvent, check
 from vigie.audit.daemon import ProcessJournal
 from vigie.crypto import Keyring
 from vigie.store import migrate
@@ -70,23 +67,3 @@ def test_a_lone_entry_is_written_within_the_group_delay(engine: Engine, keyring:
     with ProcessJournal(url_of(engine), keyring, max_delay=0.01) as journal:
         receipt = journal.submit(event(1))
         assert receipt.wait(timeout=5) == 1  # not held back waiting for 99 more
-
-
-def test_a_dead_writer_fails_pending_receipts_and_refuses_new_entries(engine: Engine, keyring: Keyring) -> None:
-    migrate(engine)
-    journal = ProcessJournal(url_of(engine), keyring, max_delay=60)
-    try:
-        assert journal.append_many([event(0)]) == [1]
-        pending = journal.submit(event(1))  # held: the group is not full and its delay is long
-        pid = journal._process.pid
-        assert pid is not None
-        os.kill(pid, signal.SIGKILL)
-        with pytest.raises(JournalError, match="processus d'écriture"):
-            pending.wait(timeout=10)
-        with pytest.raises(JournalError, match="fermé"):
-            journal.submit(event(2))
-    finally:
-        journal.close()
-    with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(audit_entries)) == 1
-    assert check(engine, keyring).ok

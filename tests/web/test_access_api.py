@@ -97,8 +97,12 @@ def test_missing_or_bad_token_is_401_and_traced(
     bad = client.post("/api/access/check", json=body, headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401 and "jeton inconnu" in bad.json()["detail"]
     rows = journal(environment)
+    assert [r.action for r in rows] == ["login_failed"]  # the first failure from an address, at once
+    client.app.state.signin.flush(everything=True)  # type: ignore[attr-defined]
+    rows = journal(environment)
     assert [r.action for r in rows] == ["login_failed", "login_failed"]
-    assert rows[1].source  # the client address is kept in the connection trace
+    assert "1 autre échec depuis" in rows[1].reason  # the next ones, counted
+    assert rows[0].source and rows[1].source  # the client address is kept in the connection trace
 
 
 def test_malformed_request_is_422_in_french(client: TestClient, people: dict[str, Any]) -> None:

@@ -18,7 +18,13 @@ def test_health_reports_a_reachable_database_and_the_register_counts(client: Tes
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "register": summary(register)}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "journal": "ok",
+        "reason": None,
+        "register": summary(register),
+    }
 
 
 def test_health_is_503_degraded_when_the_database_cannot_be_reached(environment: Environment, tmp_path: Path) -> None:

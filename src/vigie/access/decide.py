@@ -41,6 +41,26 @@ def _minimisation(policy: Policy, purpose: str, category: str, subject: SubjectS
     )
 
 
+def serves(policy: Policy, agent: Agent, purpose: str) -> Decision | None:
+    """The refusal that does not depend on the person (unknown purpose, no role serving it, secrecy not
+    attested), or None. Lets the gate answer these before it says anything that depends on the person, so
+    that an agent without rights cannot tell an unknown person from someone else's; `decide` makes the same
+    checks inline, in the same order, for speed."""
+    if purpose not in policy.grants_for(agent.roles):
+        if purpose not in policy.legal_basis:
+            return Decision(False, f"finalité inconnue du registre : « {purpose} »")
+        return Decision(False, f"aucun rôle de l'agent ne sert le traitement « {purpose} » (besoin d'en connaître)")
+    if agent.secrecy_attested_on is None:
+        return _NO_SECRECY
+    return None
+
+
+def acts_nationally(policy: Policy, agent: Agent, purpose: str) -> bool:
+    """Whether one of the agent's roles serves `purpose` for every organisation."""
+    found = policy.grants_for(agent.roles).get(purpose)
+    return found is not None and found[1]
+
+
 def decide(
     policy: Policy,
     agent: Agent,

@@ -27,6 +27,7 @@ AGENT_ID_MAX = 32
 _escape = json.encoder.encode_basestring_ascii
 _PSEUDONYM = re.compile(r"[0-9a-f]{32}").fullmatch
 _CATEGORIES: dict[tuple[str, ...], str] = {}
+CATEGORIES_MEMO_TEXT = 512  # longest text memoised: the memo holds at most 4096 x 512 characters (2 MiB)
 
 
 class AuditAction(StrEnum):
@@ -78,7 +79,7 @@ def categories_text(categories: tuple[str, ...]) -> str:
     text = _CATEGORIES.get(categories)
     if text is None:
         text = "[" + ",".join(map(_escape, categories)) + "]"
-        if len(_CATEGORIES) < 4096:
+        if len(_CATEGORIES) < 4096 and len(text) <= CATEGORIES_MEMO_TEXT:  # bounded in bytes, not only entries
             _CATEGORIES[categories] = text
     return text
 

@@ -9,6 +9,10 @@ Writers never fork the chain: each group starts by locking the head row (`UPDATE
 PostgreSQL, the database write lock on SQLite) and chains from what it reads there, so a second writer (another
 process, a CLI command beside the service) is serialised, never forked from. That statement is the lock itself,
 so re-reading the head costs no extra round trip; the last head written is also kept as `Journal.head`.
+
+One bad entry never fails its neighbours: when a group commit fails, the group's entries are written again one
+by one, so the good ones get their seqs and only the culprit's receipt raises (`append_many` stays all or
+none). The last failure's cause is kept, in French, for `/health` (`problem()`), until a commit succeeds again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -25,6 +31,7 @@ from typing import Any, Protocol, Self
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from vigie.audit.events import AuditAction, AuditEvent, categories_text, encode
 from vigie.audit.queries import WriterSql
@@ -37,17 +44,48 @@ MAX_GROUP = 100
 MAX_DELAY = 0.010
 AUDIT_CATEGORIES = ("connection_logs",)
 _ACTION_TEXT = {action: action.value for action in AuditAction}
+log = logging.getLogger(__name__)
+
+# What a failed write means, by SQLite error code and PostgreSQL SQLSTATE: the reason `/health` gives.
+_SQLITE_CAUSES = {sqlite3.SQLITE_READONLY: "base en lecture seule", sqlite3.SQLITE_FULL: "disque plein"}
+_POSTGRES_CAUSES = {"25006": "base en lecture seule", "53100": "disque plein", "53200": "mémoire épuisée"}
+
+
+def write_failure(error: BaseException) -> str:
+    """Why a group could not be written, in French and without any value of the entries."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _SQLITE_CAUSES:
+        return _SQLITE_CAUSES[code & 0xFF]
+    state = getattr(cause, "sqlstate", None)
+    if state in _POSTGRES_CAUSES:
+        return _POSTGRES_CAUSES[state]
+    if isinstance(error, UnicodeError):
+        return "texte non encodable dans une entrée"
+    if isinstance(error, JournalError):
+        return str(error)
+    return f"écriture impossible ({type(cause).__name__})"
+
+
+def bad_entry(error: BaseException) -> bool:
+    """Whether a write failed because of what an entry holds (text that cannot be stored), not the store."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, UnicodeError | sqlite3.DataError):
+        return True
+    return str(getattr(cause, "sqlstate", "") or "").startswith("22")  # PostgreSQL's class 22: data exception
 
 
 class _Group:
-    __slots__ = ("_callbacks", "_lock", "done", "error", "events", "first_seq", "opened")
+    __slots__ = ("_callbacks", "_lock", "atomic", "done", "error", "events", "first_seq", "opened", "outcomes")
 
-    def __init__(self, events: list[Any]) -> None:
+    def __init__(self, events: list[Any], *, atomic: bool = False) -> None:
         self.events = events  # AuditEvents in this process's writer; prepared rows on their way to a writer process
+        self.atomic = atomic  # all or none (append_many): never split into single writes
         self.opened = monotonic()
         self.done = threading.Event()
         self.first_seq = 0
         self.error: BaseException | None = None
+        self.outcomes: list[int | str] | None = None  # per entry, once the group was written entry by entry
         self._lock = threading.Lock()
         self._callbacks: list[Callable[[], object]] | None = []
 
@@ -91,6 +129,11 @@ class Receipt:
             raise JournalError(f"entrée d'audit non confirmée après {timeout} s")
         if group.error is not None:
             raise JournalError(f"entrée d'audit non enregistrée : {group.error}") from group.error
+        if group.outcomes is not None:
+            outcome = group.outcomes[self._index]
+            if outcome.__class__ is str:
+                raise JournalError(f"entrée d'audit non enregistrée : {outcome}")
+            return int(outcome)
         return group.first_seq + self._index
 
     async def wait_async(self) -> int:
@@ -120,6 +163,33 @@ class AuditSink(Protocol):
     def append_many(self, events: Iterable[AuditEvent]) -> list[int]: ...
 
     def close(self) -> None: ...
+
+    def problem(self) -> str | None:
+        """Why the journal cannot write now (in French), or None when its last write succeeded."""
+        ...
+
+
+def write_alone(
+    connect: Callable[[], Connection],
+    disconnect: Callable[[], None],
+    sql: WriterSql,
+    signer: Ed25519PrivateKey,
+    rows: list[Prepared],
+) -> tuple[list[int | str], tuple[int, bytes] | None]:
+    """Write each row of a group whose commit failed in its own transaction, in order: each row's seq, or why it
+    could not be written; and the last head written. A failing row is logged by position and cause only."""
+    outcomes: list[int | str] = []
+    head: tuple[int, bytes] | None = None
+    for position, row in enumerate(rows):
+        try:
+            seq, head = write_fresh(connect, disconnect, sql, signer, [row])
+            outcomes.append(seq)
+        except Exception as error:  # this row alone is refused; the others go on
+            reason = write_failure(error)
+            log.warning("entrée d'audit refusée (position %d du groupe) : %s", position, reason)
+            outcomes.append(reason)
+            disconnect()
+    return outcomes, head
 
 
 class Journal:
@@ -153,6 +223,7 @@ class Journal:
         self._connection: Connection | None = None
         self._fsync = power_safe and engine.dialect.name == "sqlite"
         self._store_sync = 1
+        self._failure: str | None = None
         self._thread = threading.Thread(target=self._run, name="vigie-audit-writer", daemon=True)
         self._thread.start()
 
@@ -184,7 +255,7 @@ class Journal:
         batch = [_check(event) for event in events]
         if not batch:
             return []
-        group = _Group(batch)
+        group = _Group(batch, atomic=True)
         with self._lock:
             if self._closing:
                 raise JournalError("journal d'audit fermé : entrées refusées")
@@ -204,6 +275,14 @@ class Journal:
         self._thread.join()
         self._disconnect()
 
+    def problem(self) -> str | None:
+        """Why the journal cannot write now, or None when its last write succeeded."""
+        if self._closing:
+            return "journal d'audit fermé"
+        if not self._thread.is_alive():
+            return "processus d'écriture du journal arrêté"
+        return self._failure
+
     def __enter__(self) -> Self:
         return self
 
@@ -218,12 +297,31 @@ class Journal:
                 return
             try:
                 group.first_seq = self._write(group.events)
+                self._failure = None
             except Exception as error:  # every failure must reach the waiting callers, never kill the writer
-                group.error = error
                 self.head = None
                 self._disconnect()
+                if not bad_entry(error):
+                    self._failure = write_failure(error)
+                if group.atomic or len(group.events) == 1:
+                    group.error = error
+                else:
+                    self._write_alone(group)
             finally:
                 group.finish()
+
+    def _write_alone(self, group: _Group) -> None:
+        """After a failed group commit: each entry on its own, so only the culprit is refused."""
+        try:
+            rows = [prepared(e) for e in group.events]
+            group.outcomes, head = write_alone(self._connect, self._disconnect, self._sql, self._signer, rows)
+        except Exception as error:  # the split itself failed: the whole group is refused
+            group.error = error
+            return
+        if head is not None:
+            self.head = head
+        if any(outcome.__class__ is int for outcome in group.outcomes):
+            self._failure = None  # the journal writes: the failure was the culprit's own
 
     def _next_group(self) -> _Group | None:
         """With the lock held: the next group to write, waiting for one to fill or to age; None once closed."""
@@ -261,7 +359,8 @@ class Journal:
 
     def _write(self, events: list[AuditEvent]) -> int:
         """Chain and insert one group in one transaction; return the first seq."""
-        first, self.head = write_group(self._connect(), self._sql, self._signer, [prepared(e) for e in events])
+        rows = [prepared(e) for e in events]
+        first, self.head = write_fresh(self._connect, self._disconnect, self._sql, self._signer, rows)
         return first
 
 
@@ -285,6 +384,48 @@ def prepared(event: AuditEvent) -> Prepared:
     )
 
 
+class _HeadNotLocked(Exception):
+    """The first statement of a group failed: nothing was written, so the group may be tried again."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _unstarted(error: BaseException) -> _HeadNotLocked | None:
+    """The `_HeadNotLocked` behind `error`, if any: a rollback on a lost connection raises its own error."""
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None or isinstance(seen, _HeadNotLocked):
+            return seen
+        seen = seen.__context__
+    return None
+
+
+def write_fresh(
+    connect: Callable[[], Connection],
+    disconnect: Callable[[], None],
+    sql: WriterSql,
+    signer: Ed25519PrivateKey,
+    rows: list[Prepared],
+) -> tuple[int, tuple[int, bytes]]:
+    """`write_group`, tried once more on a new connection when its first statement failed (a connection the
+    server dropped, a restart): nothing had been written, so the retry can neither duplicate nor fork."""
+    try:
+        return write_group(connect(), sql, signer, rows)
+    except Exception as error:
+        if _unstarted(error) is None:
+            raise
+        disconnect()
+    try:
+        return write_group(connect(), sql, signer, rows)
+    except Exception as error:
+        unstarted = _unstarted(error)
+        if unstarted is None:
+            raise
+        raise unstarted.cause from None
+
+
 def write_group(
     connection: Connection, sql: WriterSql, signer: Ed25519PrivateKey, group: list[Prepared]
 ) -> tuple[int, tuple[int, bytes]]:
@@ -293,8 +434,11 @@ def write_group(
     sha256 = hashlib.sha256
     with connection.begin():
         cursor: Any = connection.connection.cursor()
-        cursor.execute(sql.lock)
-        locked = cursor.fetchall()
+        try:
+            cursor.execute(sql.lock)
+            locked = cursor.fetchall()
+        except Exception as error:
+            raise _HeadNotLocked(error) from error
         if not locked:
             raise JournalError("tête du journal d'audit absente : la base n'est pas migrée ou a été altérée")
         seq, prev = int(locked[0][0]), bytes(locked[0][1])
@@ -314,6 +458,18 @@ def write_group(
         cursor.execute(sql.head, (seq, prev, signer.sign(head_text(seq, prev))))
         cursor.close()
     return first, (seq, prev)
+
+
+def probe_writable(engine: Engine) -> str | None:
+    """Whether the journal could be written now: take the head row's write lock, as a group commit does, and
+    roll back (nothing is written). Returns why not, in French, or None."""
+    try:
+        with engine.connect() as connection, connection.begin() as transaction:
+            connection.exec_driver_sql(WriterSql(engine.dialect.name).lock).fetchall()
+            transaction.rollback()
+    except Exception as error:  # any failure means the journal cannot be written: say why
+        return write_failure(error)
+    return None
 
 
 def record_read(

@@ -51,6 +51,10 @@ class RecordingJournal:
     def actions(self) -> list[AuditAction]:
         return [event.action for event in self.events]
 
+    def problem(self) -> str | None:
+        """Always writable."""
+        return None
+
     def close(self) -> None:
         """Nothing to flush."""
 

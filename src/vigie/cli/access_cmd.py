@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from vigie import inputs
 from vigie.access.service import Gate, SubjectView
-from vigie.audit import Journal
+from vigie.audit import AuditAction, Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import ExitCode, app, out
-from vigie.inputs import parse_categories
 from vigie.settings import load_settings
 
 access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
@@ -40,10 +40,21 @@ def check(
     """Dit si l'agent peut utiliser ces données pour ce traitement, avec la raison ; la décision est tracée."""
     env = prepare(load_settings(database_url=database))
     with Journal(env.engine, env.keyring) as journal:
-        outcome = Gate(env, journal).check(
-            agent, subject, purpose, parse_categories(categories) or (), env.clock.today(), recipient=recipient
+        gate = Gate(env, journal)
+        agent_id = gate.admit(lambda: inputs.agent_id(agent))
+        subject_id, wanted_purpose, wanted, wanted_recipient = gate.admit(
+            lambda: (
+                inputs.subject_id(subject),
+                inputs.purpose(purpose),
+                inputs.parse_categories(categories),
+                inputs.recipient(recipient),
+            ),
+            agent_id=agent_id,
         )
-    decision = outcome.decision
+        outcome = gate.check(
+            agent_id, subject_id, wanted_purpose, wanted or (), env.clock.today(), recipient=wanted_recipient
+        )
+    decision = outcome.told
     if as_json:
         out.print_json(json.dumps({"allowed": decision.allowed, "reason": decision.reason, "entry": outcome.entry}))
     else:
@@ -73,7 +84,12 @@ def find(
     """Retrouve une personne par son NIR (recherche par index aveugle, tracée) et donne son identifiant."""
     env = prepare(load_settings(database_url=database))
     with Journal(env.engine, env.keyring) as journal:
-        subject = Gate(env, journal).find_by_nir(agent, nir, purpose, env.clock.today())
+        gate = Gate(env, journal)
+        agent_id = gate.admit(lambda: inputs.agent_id(agent), action=AuditAction.READ)
+        typed_nir, wanted_purpose = gate.admit(
+            lambda: (inputs.text(nir, "nir"), inputs.purpose(purpose)), agent_id=agent_id, action=AuditAction.READ
+        )
+        subject = gate.find_by_nir(agent_id, typed_nir, wanted_purpose, env.clock.today())
     if as_json:
         out.print_json(json.dumps({"subject": subject}))
     else:
@@ -93,9 +109,15 @@ def show(
 ) -> None:
     """Lecture déchiffrée et tracée des données d'une personne, pour un traitement."""
     env = prepare(load_settings(database_url=database))
-    wanted = parse_categories(categories)
     with Journal(env.engine, env.keyring) as journal:
-        view = Gate(env, journal).read(agent, subject, purpose, wanted, env.clock.today())
+        gate = Gate(env, journal)
+        agent_id = gate.admit(lambda: inputs.agent_id(agent), action=AuditAction.READ)
+        subject_id, wanted_purpose, wanted = gate.admit(
+            lambda: (inputs.subject_id(subject), inputs.purpose(purpose), inputs.parse_categories(categories)),
+            agent_id=agent_id,
+            action=AuditAction.READ,
+        )
+        view = gate.read(agent_id, subject_id, wanted_purpose, wanted, env.clock.today())
     if as_json:
         out.print_json(json.dumps(_view_json(view), ensure_ascii=False, default=str))
         return

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vigie import inputs
+from vigie.access.signin import revoke
 from vigie.agents import issue_token, list_agents
 from vigie.audit import AuditAction, AuditEvent, Journal
 from vigie.bootstrap import prepare
@@ -66,3 +68,12 @@ def token_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent"
             )
         )
     typer.echo(token)
+
+
+@agent_app.command("revoke")
+def revoke_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent")], database: Database = None) -> None:
+    """Révoque tous les jetons d'accès à l'API d'un agent (ses requêtes suivantes sont refusées) ; tracé."""
+    env = prepare(load_settings(database_url=database))
+    with Journal(env.engine, env.keyring) as journal:
+        count = revoke(env, journal, inputs.agent_id(agent), source="ligne de commande")
+    out.print(f"{count} jeton{'s' if count > 1 else ''} révoqué{'s' if count > 1 else ''} pour l'agent {agent}")

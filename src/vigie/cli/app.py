@@ -29,6 +29,7 @@ from vigie.errors import (
     AccessRefused,
     ConfigurationError,
     DecryptionError,
+    ExtractSpecError,
     InvalidIdentifier,
     InvalidInput,
     JournalError,
@@ -124,6 +125,7 @@ EXIT_CODES: dict[type[BaseException], ExitCode] = {
     InvalidIdentifier: ExitCode.BAD_INPUT,
     NotFound: ExitCode.BAD_INPUT,
     RegisterError: ExitCode.BAD_INPUT,
+    ExtractSpecError: ExitCode.BAD_INPUT,
     PopulationExists: ExitCode.BAD_INPUT,  # the database named is not an empty one
     ConfigurationError: ExitCode.UNAVAILABLE,
     DecryptionError: ExitCode.UNAVAILABLE,  # the key file in use does not open the data

@@ -7,6 +7,7 @@ from vigie.cli import (
     completion_cmd,
     demo_cmd,
     init_cmd,
+    pseudo_cmd,
     register_cmd,
     serve_cmd,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "completion_cmd",
     "demo_cmd",
     "init_cmd",
+    "pseudo_cmd",
     "register_cmd",
     "serve_cmd",
 ]

@@ -39,6 +39,9 @@ COMMANDS: dict[str, Entry] = {
     "access": Entry("vigie.cli.access_cmd", "Le contrôle d'accès aux données personnelles."),
     "subject": Entry("vigie.cli.access_cmd", "Les personnes concernées (lectures tracées)."),
     "audit": Entry("vigie.cli.audit_cmd", "Le journal d'audit : vérification, consultation, preuves."),
+    "pseudo": Entry(
+        "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
+    ),
     "completion": Entry("vigie.cli.completion_cmd", "Affiche le script de complétion des commandes pour un shell."),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -18,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from vigie.errors import StorageError
+from vigie.errors import ConfigurationError, StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,8 +33,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _refuse_shared_writes(path: Path) -> None:
+    """Refuse a database file (or its WAL and shared-memory files) that other users may write: whoever can
+    write it can rewrite the journal and the vault behind the service's back."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = file.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigurationError(
+                f"fichier de base de données {file} modifiable par d'autres utilisateurs "
+                f"(droits {stat.S_IMODE(mode):o}) : restreignez-le avec « chmod 600 »"
+            )
+
+
 def open_database(url: str, *, create: bool = True) -> Engine:
-    """An engine for `url`; SQLite files get their directory, WAL and foreign keys.
+    """An engine for `url`; SQLite files get their directory, WAL and foreign keys, and one that others may
+    write is refused (ConfigurationError), as the key file is.
 
     With `create=False` a missing SQLite file is an error rather than a new empty database, so that a
     command run on the wrong path says so and leaves nothing behind.
@@ -52,6 +69,7 @@ def open_database(url: str, *, create: bool = True) -> Engine:
                     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             elif not path.is_file():
                 raise StorageError(f"base de données introuvable : {path} (créez-la avec « vigie init »)")
+            _refuse_shared_writes(path)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

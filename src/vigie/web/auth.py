@@ -1,19 +1,15 @@
-"""Agent authentication for the API: a bearer token per agent; failures go to the audit journal."""
+"""Agent authentication for the API: a bearer token per agent, checked by the sign-in service, which throttles
+failures per address (429) and traces them in the journal."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from vigie.agents import agent_for_token
-from vigie.audit import AuditAction, AuditEvent
-from vigie.environment import Environment
+from vigie.access.signin import SignInGuard
 from vigie.model import Agent
-from vigie.store import connect
-from vigie.web.blocking import blocking
-from vigie.web.deps import EnvDep, JournalDep
 
 _bearer = HTTPBearer(auto_error=False, description="jeton d'agent délivré par « vigie agent token »")
 
@@ -23,37 +19,25 @@ def source_of(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _agent_for(env: Environment, token: str) -> Agent | None:
-    with connect(env.engine) as connection:
-        return agent_for_token(connection, token, env.clock.today())
-
-
-async def current_agent(
+def current_agent(
     request: Request,
-    env: EnvDep,
-    journal: JournalDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Agent:
-    """The agent behind the bearer token; a missing or invalid token is refused (401) and traced.
-
-    Asynchronous, so that authenticating costs no hop to the thread pool (see `vigie.web.blocking`)."""
-    agent = None
-    if credentials is not None:
-        agent = await blocking(env, _agent_for, env, credentials.credentials)
-    if agent is None:
-        reason = "jeton absent" if credentials is None else "jeton inconnu ou expiré"
-        receipt = journal.submit(
-            AuditEvent(
-                action=AuditAction.LOGIN_FAILED,
-                allowed=False,
-                reason=f"authentification refusée : {reason}",
-                at=env.clock.now(),
-                source=source_of(request),
-            )
+    """The agent behind the bearer token; a missing or invalid token is refused (401), an address with too many
+    failures is throttled (429)."""
+    guard = cast(SignInGuard, request.app.state.signin)
+    token = credentials.credentials if credentials is not None else None
+    signed_in = guard.authenticate(token, source_of(request))
+    if signed_in.agent is not None:
+        request.state.agent = signed_in.agent  # for the journal entry of a request the schema then refuses
+        return signed_in.agent
+    if signed_in.retry_after is not None:
+        raise HTTPException(
+            429,
+            f"{signed_in.refusal} : réessayez dans {signed_in.retry_after} s",
+            headers={"Retry-After": str(signed_in.retry_after)},
         )
-        await receipt.wait_async()
-        raise HTTPException(401, f"authentification requise : {reason}", headers={"WWW-Authenticate": "Bearer"})
-    return agent
+    raise HTTPException(401, f"authentification requise : {signed_in.refusal}", headers={"WWW-Authenticate": "Bearer"})
 
 
 AgentDep = Annotated[Agent, Depends(current_agent)]

@@ -2,32 +2,80 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn, cast
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
+from vigie import inputs
 from vigie.access.service import Gate
-from vigie.inputs import parse_categories
+from vigie.audit import AuditAction, AuditSink
+from vigie.environment import Environment
+from vigie.errors import InvalidInput
+from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.blocking import blocking
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
 
-router = APIRouter(tags=["accès"])
+
+def _journal_rejected(request: Request, agent: Agent, error: RequestValidationError) -> None:
+    """Journal a request the schema refused (a wrong type, a missing field) as bad input of that agent."""
+    problem = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "requête"
+    reason = "champ manquant" if problem.get("type") == "missing" else "type ou format invalide"
+    typed = str(problem.get("input", ""))
+
+    def refuse() -> NoReturn:
+        raise InvalidInput(where[:40], inputs.shown(typed), reason, typed=typed)
+
+    action = AuditAction.READ if request.method == "GET" else AuditAction.DECIDE
+    gate = Gate(cast(Environment, request.app.state.env), cast(AuditSink, request.app.state.journal))
+    with contextlib.suppress(InvalidInput):  # journaled; FastAPI answers the 422 itself
+        gate.admit(refuse, agent_id=agent.id, action=action, source=source_of(request))
+
+
+class JournaledRoute(APIRoute):
+    """A route whose requests refused by the schema (422 before any route code runs) still leave their entry,
+    once the agent is authenticated: every call to the gate is journaled, whatever it carries."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def journaled(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                agent = getattr(request.state, "agent", None)
+                if isinstance(agent, Agent):
+                    await run_in_threadpool(_journal_rejected, request, agent, error)
+                raise
+
+        return journaled
+
+
+router = APIRouter(tags=["accès"], route_class=JournaledRoute)
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "jeton absent, inconnu ou expiré"},
     403: {"model": ErrorOut, "description": "accès refusé (la raison est donnée et tracée)"},
+    413: {"model": ErrorOut, "description": "corps de la requête trop volumineux"},
+    422: {"model": ErrorOut, "description": "entrée invalide (tracée, sans la valeur en clair)"},
+    429: {"model": ErrorOut, "description": "trop d'échecs d'authentification depuis cette adresse"},
 }
 
 
 class CheckIn(BaseModel):
     """Une demande de décision : pour quelle personne, quel traitement, quelles catégories."""
 
-    subject: str = Field(description="identifiant de la personne concernée")
+    subject: str | int = Field(description="identifiant de la personne concernée (chiffres)")
     purpose: str = Field(description="traitement du registre au titre duquel l'agent agit")
-    categories: list[str] = Field(min_length=1, description="catégories de données demandées")
+    categories: list[str] = Field(min_length=1, description="catégories de données demandées (au moins une)")
     recipient: str | None = Field(default=None, description="destinataire, pour une communication")
 
 
@@ -57,22 +105,33 @@ class SubjectOut(BaseModel):
     records: list[RecordOut]
 
 
-@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS)
+@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS, operation_id="access_check")
 def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request) -> DecisionOut:
     """Dit si l'agent authentifié peut utiliser ces données pour ce traitement ; la décision est tracée."""
-    outcome = Gate(env, journal).check(
-        agent.id,
-        body.subject,
-        body.purpose,
-        tuple(body.categories),
-        env.clock.today(),
-        recipient=body.recipient,
-        source=source_of(request),
+    gate, source = Gate(env, journal), source_of(request)
+    subject, purpose, categories, recipient = gate.admit(
+        lambda: (
+            inputs.subject_id(body.subject),
+            inputs.purpose(body.purpose),
+            inputs.parse_categories(body.categories),
+            inputs.recipient(body.recipient),
+        ),
+        agent_id=agent.id,
+        source=source,
     )
-    return DecisionOut(allowed=outcome.decision.allowed, reason=outcome.decision.reason, entry=outcome.entry)
+    outcome = gate.check(
+        agent.id, subject, purpose, categories or (), env.clock.today(), recipient=recipient, source=source
+    )
+    told = outcome.told
+    return DecisionOut(allowed=told.allowed, reason=told.reason, entry=outcome.entry)
 
 
-@router.get("/api/subjects/{subject_id}", summary="Lire les données d'une personne", responses=_REFUSALS)
+@router.get(
+    "/api/subjects/{subject_id}",
+    summary="Lire les données d'une personne",
+    responses=_REFUSALS,
+    operation_id="subject_read",
+)
 async def read_subject(
     subject_id: str,
     agent: AgentDep,
@@ -80,13 +139,23 @@ async def read_subject(
     journal: JournalDep,
     request: Request,
     purpose: str = Query(description="traitement au titre duquel l'agent lit"),
-    categories: str | None = Query(default=None, description="catégories, séparées par des virgules"),
+    categories: str | None = Query(
+        default=None, description="catégories, séparées par des virgules (absent : toutes celles du traitement)"
+    ),
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
-    wanted = parse_categories(categories)
-    gate = Gate(env, journal)
+    gate, source = Gate(env, journal), source_of(request)
+    subject, wanted_purpose, wanted = await blocking(
+        env,
+        lambda: gate.admit(
+            lambda: (inputs.subject_id(subject_id), inputs.purpose(purpose), inputs.parse_categories(categories)),
+            agent_id=agent.id,
+            action=AuditAction.READ,
+            source=source,
+        ),
+    )
     pending = await blocking(
-        env, gate.begin_read, agent.id, subject_id, purpose, wanted, env.clock.today(), source=source_of(request)
+        env, gate.begin_read, agent.id, subject, wanted_purpose, wanted, env.clock.today(), source=source
     )
     entry = await pending.receipt.wait_async()  # no thread held while the journal commits
     view = await blocking(env, gate.finish_read, pending, entry)

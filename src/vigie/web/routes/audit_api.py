@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from vigie.audit import AuditAction, AuditEvent, prove, tail, verify
 from vigie.model import Agent
+from vigie.web import cursor
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
-from vigie.web.schemas import ErrorOut
+from vigie.web.schemas import AuditEntryOut, AuditPage, ErrorOut, InclusionProofOut, VerifyReportOut
 
 router = APIRouter(prefix="/api/audit", tags=["journal"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -40,28 +41,43 @@ def auditor(agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request)
 AuditorDep = Annotated[Agent, Depends(auditor)]
 
 
-@router.get("/verify", summary="Vérifier le journal", responses=_REFUSALS)
-def verify_journal(agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> dict[str, Any]:
+@router.get("/verify", summary="Vérifier le journal", responses=_REFUSALS, operation_id="audit_verify")
+def verify_journal(agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> VerifyReportOut:
     """Vérifie tout le journal (enchaînement, signatures, points de contrôle) et donne la première anomalie."""
     report = verify(env.engine, env.keyring, journal=journal, agent_id=agent.id, source=source_of(request))
-    return report.to_dict()
+    return VerifyReportOut.model_validate(report.to_dict())
 
 
-@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS)
+@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS, operation_id="audit_tail")
 def tail_journal(
     agent: AuditorDep,
     env: EnvDep,
     journal: JournalDep,
     request: Request,
     count: int = Query(default=20, ge=1, le=1000, alias="n", description="nombre d'entrées"),
-) -> list[dict[str, Any]]:
-    """Les dernières entrées, la plus récente en dernier ; les personnes n'y figurent que sous pseudonyme."""
-    entries = tail(env.engine, env.keyring, count, journal=journal, agent_id=agent.id, source=source_of(request))
-    return [entry.to_dict() for entry in entries]
+    after: str | None = Query(
+        default=None,
+        alias="cursor",
+        max_length=cursor.MAX_LENGTH,
+        pattern=cursor.ALPHABET,
+        description="curseur opaque donné par `next_cursor` : les entrées qui précèdent la page reçue",
+    ),
+) -> AuditPage:
+    """Les dernières entrées, la plus récente en dernier ; `next_cursor` remonte vers les plus anciennes. Les
+    personnes n'y figurent que sous pseudonyme."""
+    before = cursor.decode_position(after, "audit") if after is not None else None
+    entries = tail(
+        env.engine, env.keyring, count, journal=journal, agent_id=agent.id, source=source_of(request), before=before
+    )
+    older = bool(entries) and entries[0].seq > 1
+    return AuditPage(
+        items=[AuditEntryOut.model_validate(entry.to_dict()) for entry in entries],
+        next_cursor=cursor.encode("audit", str(entries[0].seq)) if older else None,
+    )
 
 
-@router.get("/prove/{seq}", summary="Preuve d'inclusion d'une entrée", responses=_REFUSALS)
-def prove_entry(seq: int, agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> dict[str, Any]:
+@router.get("/prove/{seq}", summary="Preuve d'inclusion d'une entrée", responses=_REFUSALS, operation_id="audit_prove")
+def prove_entry(seq: int, agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> InclusionProofOut:
     """La preuve qu'une entrée figure dans le dernier point de contrôle signé (RFC 9162)."""
     proof = prove(env.engine, env.keyring, seq, journal=journal, agent_id=agent.id, source=source_of(request))
-    return proof.to_dict()
+    return InclusionProofOut.model_validate(proof.to_dict())

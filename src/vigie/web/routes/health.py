@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from vigie.access.readiness import readiness
 from vigie.register.summary import summary
-from vigie.web.deps import EnvDep
-from vigie.web.probes import database_ok
+from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import HealthOut
 
 router = APIRouter(tags=["service"])
@@ -17,14 +17,20 @@ router = APIRouter(tags=["service"])
     "/health",
     response_model=HealthOut,
     summary="État du service",
-    responses={503: {"model": HealthOut, "description": "base de données injoignable : service dégradé"}},
+    operation_id="health_read",
+    responses={
+        503: {"model": HealthOut, "description": "base de données injoignable ou journal d'audit impossible à écrire"}
+    },
 )
-def health(env: EnvDep) -> JSONResponse:
-    """État du service : base de données joignable et effectifs du registre chargé."""
-    ok = database_ok(env.engine)
+def health(env: EnvDep, journal: JournalDep) -> JSONResponse:
+    """État du service : base de données joignable, journal d'audit inscriptible, effectifs du registre."""
+    state = readiness(env.engine, journal)
+    problem = state.journal_problem
     body = HealthOut(
-        status="ok" if ok else "degraded",
-        database="ok" if ok else "unavailable",
+        status="ok" if state.ok else "degraded",
+        database="ok" if state.database else "unavailable",
+        journal="ok" if problem is None else "unavailable",
+        reason=None if problem is None else f"journal d'audit impossible à écrire : {problem}",
         register=summary(env.register),
     )
-    return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if ok else 503)
+    return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if state.ok else 503)
