@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import vigie.cli.audit_cmd  # noqa: F401 - registers `vigie audit` until cli/commands.py imports it
+from vigie.audit.notes import TreeHead, VerifierKey, open_note
 from vigie.cli.app import run
 from vigie.crypto import create_key_file
 
@@ -138,3 +139,56 @@ def test_the_database_option_selects_another_database(
     other = database_url if database_url.startswith("postgresql") else f"sqlite:///{data_dir / 'autre.db'}"
     report = json_of(capsys, ["audit", "verify", "--json", "--database", other])
     assert (report["ok"], report["entries_checked"]) == (True, 0)
+
+
+def test_key_and_checkpoint_note_are_what_a_c2sp_verifier_reads(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIE_AUDIT_ORIGIN", "cpam-75.example/journal")
+    for _ in range(3):
+        run(["audit", "verify"])
+    capsys.readouterr()
+    assert run(["audit", "key"]) == 0
+    key = VerifierKey.parse(capsys.readouterr().out)
+    assert key.name == "cpam-75.example/journal"
+    assert run(["audit", "checkpoint", "--note"]) == 0
+    note = capsys.readouterr().out
+    assert TreeHead.parse(open_note(note, key)).size == 3
+    assert note.split("\n")[4].startswith("— cpam-75.example/journal ")
+
+
+def test_consistency_prints_a_proof_checked_against_the_two_checkpoints(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(2):
+        run(["audit", "verify"])
+    run(["audit", "checkpoint"])
+    for _ in range(3):
+        run(["audit", "verify"])
+    run(["audit", "checkpoint"])
+    capsys.readouterr()
+    assert run(["audit", "consistency", "2", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Preuve de cohérence de 2 à 5 entrées" in out
+    assert "Vérifiée contre les points de contrôle signés : oui" in out
+    proof = json_of(capsys, ["audit", "consistency", "2", "5", "--json"])
+    assert (proof["old_size"], proof["new_size"], proof["verified"]) == (2, 5, True)
+    assert run(["audit", "consistency", "1", "5"]) == 0
+    assert "Vérifiable avec les points de contrôle signés de ces deux tailles" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["audit", "consistency", "3", "2"], "tailles « 3 → 2 » invalide : attendu 0 ≤ ancienne ≤ nouvelle ≤ 0"),
+        (["audit", "consistency", "x", "2"], "ancienne taille « x » invalide"),
+        (["audit", "consistency", "0", str(2**70)], "invalide : attendu 0 ≤ ancienne ≤ nouvelle ≤ 0"),
+        (["audit", "witness", "--cle", "pas-une-cle"], "clé de vérification « pas-une-cle » invalide"),
+    ],
+)
+def test_transparency_commands_refuse_bad_input_in_french(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

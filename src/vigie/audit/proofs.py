@@ -114,12 +114,12 @@ def consistency(engine: Engine, keyring: Keyring, old_size: int, new_size: int) 
     with queries.snapshot(engine) as connection:
         base, _ = anchor_base(connection, public_key(keyring))
         head = queries.read_head(connection)
+        head_seq = head.seq if head is not None else 0
+        if not base.seq <= old_size <= new_size <= head_seq:  # checked before a size reaches SQL
+            raise InvalidInput(
+                "tailles", f"{old_size} → {new_size}", f"attendu {base.seq} ≤ ancienne ≤ nouvelle ≤ {head_seq}"
+            )
         hashes = queries.entry_hashes(connection, base.seq, new_size)
-    head_seq = head.seq if head is not None else 0
-    if not base.seq <= old_size <= new_size <= head_seq:
-        raise InvalidInput(
-            "tailles", f"{old_size} → {new_size}", f"attendu {base.seq} ≤ ancienne ≤ nouvelle ≤ {head_seq}"
-        )
     leaves = _leaves(base, hashes, new_size)
     if leaves is None:
         raise NotFound("entrées du journal d'audit", f"{base.seq + 1} à {new_size}")

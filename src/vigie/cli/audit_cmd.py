@@ -5,23 +5,28 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vigie.audit import checkpoint, prove, tail, verify
+from vigie.audit import TamperedJournal, checkpoint, prove, tail, verify
 from vigie.audit.events import ACTION_LABELS, AuditAction
+from vigie.audit.notes import VerifierKey
+from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
+from vigie.audit.witness import witness
 from vigie.bootstrap import Environment, prepare
-from vigie.cli.app import app, out
-from vigie.errors import InvalidInput
+from vigie.cli.app import app, err, out
+from vigie.errors import ConfigurationError, InvalidInput
 from vigie.settings import load_settings
 
 audit_app = typer.Typer(help="Le journal d'audit : vérification, consultation, preuves.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 SOURCE = "cli"
+EXIT_TAMPERED = 4
 
 
 def _whole(field: str, low: int) -> Any:
@@ -157,15 +162,88 @@ def prove_cmd(
 
 
 @audit_app.command("checkpoint")
-def checkpoint_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+def checkpoint_cmd(
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+    note: Annotated[bool, typer.Option("--note", help="au format C2SP tlog-checkpoint (note signée)")] = False,
+) -> None:
     """Signe un point de contrôle sur l'état actuel du journal (refusé si le journal est altéré)."""
     with _environment(database) as env:
         made = checkpoint(env.engine, env.keyring)
+        exported = signed_checkpoint(env.engine, env.keyring, env.settings.audit_origin, made.tree_size)
+    if note:
+        typer.echo(exported.note, nl=False)
+        return
     if as_json:
-        _echo_json(made.to_dict())
+        _echo_json(made.to_dict() | {"note": exported.note})
         return
     out.print(
         f"{made.label.capitalize()} : {made.tree_size} entrées, signé le {_when(made.signed_at)} UTC", highlight=False
     )
     out.print(f"Racine : {made.root_hash.hex()}", highlight=False)
     out.print(f"Signature Ed25519 : {made.signature.hex()}", highlight=False)
+
+
+@audit_app.command("key")
+def key_cmd(database: DatabaseOpt = None) -> None:
+    """Affiche la clé publique qui signe le journal, au format des clés de vérification C2SP (nom+id+clé)."""
+    with _environment(database) as env:
+        key = verifier_key(env.keyring, env.settings.audit_origin)
+    typer.echo(key.text())
+
+
+@audit_app.command("consistency")
+def consistency_cmd(
+    old: Annotated[int, typer.Argument(parser=_whole("ancienne taille", 0), metavar="ANCIENNE", help="taille")],
+    new: Annotated[int, typer.Argument(parser=_whole("nouvelle taille", 0), metavar="NOUVELLE", help="taille")],
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Preuve de cohérence (RFC 9162) : l'arbre de NOUVELLE entrées prolonge celui d'ANCIENNE entrées."""
+    with _environment(database) as env:
+        proof = consistency_proof(env.engine, env.keyring, old, new)
+    if as_json:
+        _echo_json(proof.to_dict())
+    else:
+        out.print(f"Preuve de cohérence de {old} à {new} entrées ({len(proof.path)} nœuds) :", highlight=False)
+        for index, node in zip(range(1, len(proof.path) + 1), proof.to_dict()["proof"], strict=True):
+            out.print(f"  {index:>2}. {node}", highlight=False)
+        if proof.verified is None:
+            out.print("Vérifiable avec les points de contrôle signés de ces deux tailles.", highlight=False)
+        else:
+            verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
+            out.print(f"Vérifiée contre les points de contrôle signés : {verdict}", highlight=False)
+    if proof.verified is False:
+        raise typer.Exit(EXIT_TAMPERED)
+
+
+@audit_app.command("witness")
+def witness_cmd(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dossier", help="dossier du témoin, hors de la base (par défaut : VIGIE_WITNESS_DIR)"),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--cle", help="clé de vérification à retenir au premier passage (nom+id+clé)")
+    ] = None,
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Témoin : signe un point de contrôle et vérifie qu'il prolonge le dernier vu (code 4 sinon)."""
+    trusted = VerifierKey.parse(key) if key is not None else None
+    with _environment(database) as env:
+        where = directory or env.settings.witness_dir
+        if where is None:
+            raise ConfigurationError("dossier du témoin non indiqué : --dossier ou VIGIE_WITNESS_DIR")
+        try:
+            seen = witness(env.engine, env.keyring, env.settings.audit_origin, where, key=trusted)
+        except TamperedJournal as error:
+            if as_json:
+                _echo_json({"ok": False, "message": str(error)})
+            else:
+                err.print(f"[bold red]Témoin :[/] {escape(str(error))}", highlight=False)
+            raise typer.Exit(EXIT_TAMPERED) from error
+    if as_json:
+        _echo_json(seen.to_dict())
+    else:
+        out.print(f"[green]Témoin :[/] {escape(seen.message)}.", highlight=False)

@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 from vigie.access.model import Agent
 from vigie.audit import AuditAction, AuditEvent, prove, tail, verify
+from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -66,3 +69,55 @@ def prove_entry(seq: int, agent: AuditorDep, env: EnvDep, journal: JournalDep, r
     """La preuve qu'une entrée figure dans le dernier point de contrôle signé (RFC 9162)."""
     proof = prove(env.engine, env.keyring, seq, journal=journal, agent_id=agent.id, source=source_of(request))
     return proof.to_dict()
+
+
+# Public: what an outside verifier or witness needs. Hashes, sizes and signatures only, never an entry.
+_SIZE_MAX = 2**63 - 1
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "aucun point de contrôle"}}
+_TEXT: dict[str, Any] = {"content": {"text/plain": {}}}
+
+
+@router.get("/key", summary="Clé de vérification du journal", response_class=PlainTextResponse, responses={200: _TEXT})
+def journal_key(env: EnvDep) -> str:
+    """La clé publique Ed25519 qui signe le journal, au format C2SP/Go `nom+identifiant+clé` (public)."""
+    return verifier_key(env.keyring, env.settings.audit_origin).text() + "\n"
+
+
+@router.get(
+    "/checkpoint",
+    summary="Point de contrôle signé (C2SP tlog-checkpoint)",
+    response_class=PlainTextResponse,
+    responses={200: _TEXT, **_NOT_FOUND},
+)
+def journal_checkpoint(
+    env: EnvDep,
+    size: int | None = Query(default=None, ge=0, le=_SIZE_MAX, description="taille d'un point de contrôle existant"),
+) -> str:
+    """Le dernier point de contrôle signé (ou celui de `size` entrées), en note signée C2SP (public)."""
+    return signed_checkpoint(env.engine, env.keyring, env.settings.audit_origin, size).note
+
+
+class ConsistencyOut(BaseModel):
+    """Preuve de cohérence RFC 9162 entre deux tailles du journal ; nœuds en base64."""
+
+    old_size: int = Field(description="taille de l'arbre ancien")
+    new_size: int = Field(description="taille de l'arbre nouveau")
+    proof: list[str] = Field(description="nœuds de la preuve, en base64, dans l'ordre de la RFC 9162")
+    verified: bool | None = Field(
+        description="vérifiée contre les points de contrôle signés de ces tailles ; null s'il n'y en a pas"
+    )
+
+
+@router.get(
+    "/consistency",
+    summary="Preuve de cohérence entre deux tailles",
+    response_model=ConsistencyOut,
+    responses={422: {"model": ErrorOut, "description": "tailles hors du journal"}},
+)
+def journal_consistency(
+    env: EnvDep,
+    old: int = Query(ge=0, le=_SIZE_MAX, description="ancienne taille"),
+    new: int = Query(ge=0, le=_SIZE_MAX, description="nouvelle taille"),
+) -> dict[str, Any]:
+    """La preuve que l'arbre de `new` entrées prolonge celui de `old` entrées (public)."""
+    return consistency_proof(env.engine, env.keyring, old, new).to_dict()
