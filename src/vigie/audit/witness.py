@@ -10,9 +10,15 @@ otherwise the witness refuses it with `TamperedJournal`, and its state is left a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
+import json
 import os
 import stat
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +33,12 @@ from vigie.audit.notes import TreeHead, VerifierKey, open_note
 from vigie.audit.proofs import consistency
 from vigie.audit.transparency import signed_checkpoint, verifier_key
 from vigie.crypto import Keyring
-from vigie.errors import ConfigurationError, InvalidInput
+from vigie.errors import ConfigurationError, InvalidInput, StorageError
 
 KEY_FILE = "verifier-key"
 CHECKPOINT_FILE = "checkpoint"
+REMOTE_TIMEOUT = 10.0
+REMOTE_MAX_BYTES = 65_536
 
 Prover = Callable[[int, int], Sequence[bytes]]
 
@@ -190,3 +198,58 @@ def witness(
     note = signed_checkpoint(engine, keyring, origin, made.tree_size).note
     offered = key if key is not None else verifier_key(keyring, origin)
     return observe(store, note, offered, lambda old, new: consistency(engine, keyring, old, new))
+
+
+class RemoteLog:
+    """A vigie service seen from outside, over its public endpoints only: no database, no key file."""
+
+    def __init__(self, base_url: str) -> None:
+        parsed = urllib.parse.urlsplit(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise InvalidInput("adresse du service", base_url[:80], "URL http:// ou https:// attendue")
+        self.base_url = base_url.rstrip("/")
+
+    def _get(self, path: str, **params: int) -> str:
+        url = f"{self.base_url}/api/audit/{path}"
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        try:
+            with urllib.request.urlopen(url, timeout=REMOTE_TIMEOUT) as answer:  # noqa: S310 - scheme checked
+                body: bytes = answer.read(REMOTE_MAX_BYTES + 1)
+        except urllib.error.HTTPError as error:
+            raise StorageError(f"le service a répondu {error.code} à {url}") from error
+        except (urllib.error.URLError, OSError) as error:
+            raise StorageError(f"service injoignable ({url}) : {getattr(error, 'reason', error)}") from error
+        if len(body) > REMOTE_MAX_BYTES:
+            raise StorageError(f"réponse trop longue de {url}")
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise StorageError(f"réponse illisible de {url} (UTF-8 attendu)") from error
+
+    def key(self) -> VerifierKey:
+        return VerifierKey.parse(self._get("key"))
+
+    def checkpoint_note(self) -> str:
+        return self._get("checkpoint")
+
+    def consistency(self, old: int, new: int) -> list[bytes]:
+        try:
+            nodes = json.loads(self._get("consistency", old=old, new=new))["proof"]
+            return [base64.b64decode(node, validate=True) for node in nodes]
+        except (ValueError, KeyError, TypeError, binascii.Error) as error:
+            raise TamperedJournal(f"preuve de cohérence illisible de {old} à {new} entrées") from error
+
+
+def witness_remote(base_url: str, directory: Path, *, key: VerifierKey | None = None) -> Observation:
+    """Have the witness in `directory` accept the latest checkpoint a service publishes at `base_url`.
+
+    The key pinned at the first run is `key` if given, else the one the service publishes then (trust on first
+    use: give `--cle` to pin a key obtained another way)."""
+    log = RemoteLog(base_url)
+    store = WitnessStore(directory)
+    pinned = store.key()
+    if key is not None and pinned is not None and pinned.text() != key.text():
+        raise ConfigurationError(f"la clé donnée n'est pas celle que le témoin a retenue : {pinned.text()}")
+    offered = pinned or key or log.key()
+    return observe(store, log.checkpoint_note(), offered, log.consistency)

@@ -16,7 +16,7 @@ from vigie.audit import TamperedJournal, checkpoint, prove, tail, verify
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.audit.notes import VerifierKey
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
-from vigie.audit.witness import witness
+from vigie.audit.witness import Observation, witness, witness_remote
 from vigie.bootstrap import Environment, prepare
 from vigie.cli.app import app, err, out
 from vigie.errors import ConfigurationError, InvalidInput
@@ -217,6 +217,11 @@ def consistency_cmd(
         raise typer.Exit(EXIT_TAMPERED)
 
 
+def _witness_local(database: str | None, where: Path, trusted: VerifierKey | None) -> Observation:
+    with _environment(database) as env:
+        return witness(env.engine, env.keyring, env.settings.audit_origin, where, key=trusted)
+
+
 @audit_app.command("witness")
 def witness_cmd(
     directory: Annotated[
@@ -226,23 +231,26 @@ def witness_cmd(
     key: Annotated[
         str | None, typer.Option("--cle", help="clé de vérification à retenir au premier passage (nom+id+clé)")
     ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="observer un service vigie par ses adresses publiques, sans la base")
+    ] = None,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Témoin : signe un point de contrôle et vérifie qu'il prolonge le dernier vu (code 4 sinon)."""
+    """Témoin : vérifie que le dernier point de contrôle signé prolonge le dernier vu (code 4 sinon)."""
     trusted = VerifierKey.parse(key) if key is not None else None
-    with _environment(database) as env:
-        where = directory or env.settings.witness_dir
-        if where is None:
-            raise ConfigurationError("dossier du témoin non indiqué : --dossier ou VIGIE_WITNESS_DIR")
-        try:
-            seen = witness(env.engine, env.keyring, env.settings.audit_origin, where, key=trusted)
-        except TamperedJournal as error:
-            if as_json:
-                _echo_json({"ok": False, "message": str(error)})
-            else:
-                err.print(f"[bold red]Témoin :[/] {escape(str(error))}", highlight=False)
-            raise typer.Exit(EXIT_TAMPERED) from error
+    settings = load_settings(database_url=database)
+    where = directory or settings.witness_dir
+    if where is None:
+        raise ConfigurationError("dossier du témoin non indiqué : --dossier ou VIGIE_WITNESS_DIR")
+    try:
+        seen = _witness_local(database, where, trusted) if url is None else witness_remote(url, where, key=trusted)
+    except TamperedJournal as error:
+        if as_json:
+            _echo_json({"ok": False, "message": str(error)})
+        else:
+            err.print(f"[bold red]Témoin :[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(EXIT_TAMPERED) from error
     if as_json:
         _echo_json(seen.to_dict())
     else:
