@@ -83,8 +83,8 @@ def run_faker(subjects: int, records_per_subject: float, directory: Path) -> dic
     from faker import Faker
     from sqlalchemy import create_engine, insert
 
+    from vigie.organisations import sync_organisations
     from vigie.register import Policy, load_register
-    from vigie.store.reference import sync_organisations
     from vigie.store.schema import metadata, records
     from vigie.store.schema import subjects as subjects_table
 

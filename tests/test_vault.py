@@ -9,11 +9,11 @@ from sqlalchemy import Engine, select, update
 from stdnum.fr import nir as stdnum_nir
 
 from vigie import vault
-from vigie.crypto import DecryptionError, Keyring
-from vigie.errors import InvalidIdentifier, NotFound
+from vigie.crypto import Keyring
+from vigie.errors import DecryptionError, InvalidIdentifier, NotFound
+from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
-from vigie.store.reference import sync_organisations
 from vigie.store.schema import records, subjects
 from vigie.taxonomy import SubjectKind
 

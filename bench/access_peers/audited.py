@@ -27,9 +27,9 @@ from sqlalchemy import Engine, func, select, table
 from access_peers.world import Request
 from vigie.access import Agent, SubjectState, decide
 from vigie.crypto import Keyring
+from vigie.organisations import sync_organisations
 from vigie.register import Policy, Register
 from vigie.store import connect, migrate, open_database
-from vigie.store.reference import sync_organisations
 
 WINDOW = 100
 GROUP_ENTRIES = 100

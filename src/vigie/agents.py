@@ -9,10 +9,10 @@ from datetime import date
 
 from sqlalchemy import Connection, insert, select
 
-from vigie.access.model import Agent
 from vigie.durations import Duration
 from vigie.errors import InvalidInput, NotFound
 from vigie.ids import AgentId
+from vigie.model import Agent
 from vigie.register import Register
 from vigie.store.schema import agent_roles, agent_tokens, agents
 

@@ -6,36 +6,24 @@ schema migrated, organisations in step with the register) are made once, the sam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from sqlalchemy import Engine
-
 from vigie.agents import ensure_demo_agents
-from vigie.crypto import Keyring, ensure_key_file, load_key_file
-from vigie.register import Policy, Register, load_register
+from vigie.clock import Clock, SystemClock
+from vigie.crypto import ensure_key_file, load_key_file
+from vigie.environment import Environment
+from vigie.organisations import sync_organisations
+from vigie.register import Policy, load_register
 from vigie.settings import Settings
 from vigie.store import connect, migrate, open_database
-from vigie.store.reference import sync_organisations
 
 
-@dataclass(frozen=True)
-class Environment:
-    """Everything a service needs, built once from the settings."""
-
-    settings: Settings
-    register: Register
-    policy: Policy
-    engine: Engine
-    keyring: Keyring
-
-
-def prepare(settings: Settings, *, create_keys: bool = False) -> Environment:
+def prepare(settings: Settings, *, create_keys: bool = False, clock: Clock | None = None) -> Environment:
     """Load register and keys, migrate the database, sync organisations.
 
     Keys are created only in demo mode or when asked (`vigie init`); otherwise a missing or
-    world-readable key file stops the start with a clear message.
+    world-readable key file stops the start with a clear message. The clock is the system's, in the
+    organisation's time zone, unless one is given (tests).
     """
+    clock = clock if clock is not None else SystemClock(settings.timezone)
     register = load_register(settings.register_dir)
     key_path = settings.resolved_key_file
     keyring = ensure_key_file(key_path) if (create_keys or settings.demo) else load_key_file(key_path)
@@ -44,5 +32,5 @@ def prepare(settings: Settings, *, create_keys: bool = False) -> Environment:
     with connect(engine) as connection:
         sync_organisations(connection, register)
         if settings.demo:
-            ensure_demo_agents(connection, register, attested_on=date.today())
-    return Environment(settings, register, Policy.compile(register), engine, keyring)
+            ensure_demo_agents(connection, register, attested_on=clock.today())
+    return Environment(settings, register, Policy.compile(register), engine, keyring, clock)

@@ -23,14 +23,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from vigie.errors import ConfigurationError, VigieError
+from vigie.errors import ConfigurationError, DecryptionError
 
 NONCE_BYTES = 12
 KEY_FILE_VERSION = 1
-
-
-class DecryptionError(VigieError):
-    """A ciphertext does not open: wrong key, wrong binding, tampered or shredded."""
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
     │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
     ├── NotFound                    a named thing does not exist (what, key)
-    ├── TamperedJournal             the audit journal fails verification (vigie.audit.errors)
+    ├── PopulationExists            a demo seed into a database that already holds people (count)
+    ├── DecryptionError             a ciphertext does not open: wrong key or binding, tampered, shredded
+    ├── TamperedJournal             the audit journal fails verification (reason)
     ├── AccessRefused               the gate said no (reason, journal entry)
     └── StorageError                the database cannot be reached or migrated
-        └── JournalError            the audit journal cannot be written or read (vigie.audit.errors)
+        └── JournalError            the audit journal cannot be written or read
 
-Errors carry their fields so that callers can render them in French without parsing messages.
+Every exception class vigie defines is here, so that the surfaces map the whole tree and nothing else (a test
+checks it). Errors carry their fields so that callers can render them in French without parsing messages.
 """
 
 from __future__ import annotations
@@ -85,3 +88,31 @@ class AccessRefused(VigieError):
 
 class StorageError(VigieError):
     """The database cannot be reached, created or migrated."""
+
+
+class PopulationExists(VigieError):
+    """The database already holds subjects: seeding again would mix two populations."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        people = f"{count:,}".replace(",", "\u202f")
+        super().__init__(
+            f"la base contient déjà une population ({people} personnes) : rien n'a été écrit. "
+            "Utilisez une base vide (option --database) pour créer une nouvelle population."
+        )
+
+
+class DecryptionError(VigieError):
+    """A ciphertext does not open: wrong key, wrong binding, tampered or shredded."""
+
+
+class JournalError(StorageError):
+    """The journal could not record an entry: the caller must not go on as if it had been traced."""
+
+
+class TamperedJournal(VigieError):
+    """The journal does not verify, so it is neither extended by a checkpoint nor purged."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"journal d'audit altéré : {reason}")

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from vigie.access.model import SubjectState
 from vigie.crypto import (
     Keyring,
     blind_index,
@@ -30,6 +29,7 @@ from vigie.crypto import (
 from vigie.errors import NotFound
 from vigie.identifiers import validate_nir
 from vigie.ids import SubjectId
+from vigie.model import SubjectState
 from vigie.store.schema import consents, objections, records, subjects
 from vigie.taxonomy import SubjectKind
 

@@ -126,7 +126,7 @@ def test_disclosure_only_to_a_recipient_the_processing_names(policy: Policy) -> 
 
 
 def test_nir_is_disclosed_only_to_recipients_allowed_to_use_it(policy: Policy) -> None:
-    assert policy.may_use("social_support", SubjectKind.INSURED, Category.NIR)
+    assert ("social_support", SubjectKind.INSURED, Category.NIR) in policy.uses
     refused = decide_disclosure(
         policy, SOCIAL_WORKER, INSURED_75, "social_support", ["nir"], "partenaires_accompagnement"
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,15 +13,11 @@ from stdnum.fr import nir as stdnum_nir
 
 from vigie import vault
 from vigie.access.service import Gate
-from vigie.agents import ensure_demo_agents
 from vigie.audit import AuditEvent, Journal, check, subject_pseudonym
-from vigie.bootstrap import Environment
 from vigie.crypto import Keyring
+from vigie.environment import Environment
 from vigie.errors import AccessRefused, InvalidIdentifier
-from vigie.register import Policy, Register
-from vigie.settings import Settings
 from vigie.store import connect
-from vigie.store.reference import sync_organisations
 from vigie.store.schema import audit_entries
 from vigie.taxonomy import SubjectKind
 
@@ -38,11 +33,9 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine, register: Register, policy: Policy, keyring: Keyring, tmp_path: Path) -> Iterator[World]:
-    env = Environment(Settings(data_dir=tmp_path), register, policy, engine, keyring)
+def world(engine: Engine, make_env: Callable[..., Environment], keyring: Keyring) -> Iterator[World]:
+    env = make_env(engine, demo_agents=True)
     with connect(engine) as connection:
-        sync_organisations(connection, register)
-        ensure_demo_agents(connection, register, attested_on=date(2026, 1, 5))
         paris = vault.add_subject(
             connection,
             keyring,

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vigie.bootstrap import Environment
 from vigie.crypto import identity_binding, open_sealed, record_binding, unwrap_data_key
 from vigie.demo.seed import SeedReport
+from vigie.environment import Environment
 from vigie.store import connect
 from vigie.store.schema import records, subjects
 

@@ -9,7 +9,8 @@ import pytest
 from demo_support import Population
 from sqlalchemy import Engine
 
-from vigie.crypto import DecryptionError, open_sealed, record_binding, unwrap_data_key
+from vigie.crypto import open_sealed, record_binding, unwrap_data_key
+from vigie.errors import DecryptionError
 from vigie.register import Register
 from vigie.store import migrate, open_database
 

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, insert, select
 
 from vigie.demo import writer
 from vigie.demo.batch import Batch
-from vigie.demo.seed import PopulationExists, has_population
+from vigie.demo.seed import has_population
 from vigie.demo.spec import allowed_pairs, build_spec
-from vigie.errors import InvalidInput
+from vigie.errors import InvalidInput, PopulationExists
 from vigie.register import Policy, Register
 from vigie.register.models import OrganisationKind
 from vigie.store import connect, migrate, open_database
@@ -49,7 +49,7 @@ def test_every_record_is_a_use_the_policy_allows_for_its_subject_kind(
     kind_of = {s["id"]: SubjectKind(s["kind"]) for s in population.subjects}
     for record in population.records:
         kind = kind_of[record["subject_id"]]
-        assert policy.may_use(record["processing_id"], kind, Category(record["category"]))
+        assert (record["processing_id"], kind, Category(record["category"])) in policy.uses
         if record["event"] is None:
             assert record["event_on"] is None
         else:
@@ -201,15 +201,18 @@ def test_a_failure_mid_load_leaves_only_whole_batches(
     engine: Engine, seeded: Callable[..., Population], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each batch is one transaction: when the second batch fails half-way, the first stays whole."""
-    real_rows = writer._record_rows
+    real_fields = writer._record_fields
 
-    def failing_rows(batch: Batch, dates: Any) -> Iterator[tuple[Any, ...]]:
-        for index, row in enumerate(real_rows(batch, dates)):
+    def failing_ids(batch: Batch) -> Iterator[int]:
+        for index in range(batch.records):
             if batch.subject_start > 1 and index == 50:
                 raise RuntimeError("panne simulée")
-            yield row
+            yield batch.record_start + index
 
-    monkeypatch.setattr(writer, "_record_rows", failing_rows)
+    def failing_fields(batch: Batch, dates: Any) -> dict[str, Any]:
+        return {**real_fields(batch, dates), "id": failing_ids(batch)}
+
+    monkeypatch.setattr(writer, "_record_fields", failing_fields)
     with pytest.raises(RuntimeError, match="panne simulée"):
         seeded(engine, 300, batch_size=100, workers=1)
     with connect(engine) as connection:

@@ -9,10 +9,10 @@ from vigie.taxonomy import Category, LegalBasis, SubjectKind
 
 
 def test_processing_may_use_only_the_categories_it_declares_for_the_kind(policy: Policy) -> None:
-    assert policy.may_use("social_support", SubjectKind.INSURED, Category.SOCIAL_SITUATION)
-    assert not policy.may_use("social_support", SubjectKind.INSURED, Category.FRAUD_CASE)
-    assert not policy.may_use("social_support", SubjectKind.EMPLOYER, Category.SOCIAL_SITUATION)
-    assert not policy.may_use("no_such_processing", SubjectKind.INSURED, Category.IDENTIFICATION)
+    assert ("social_support", SubjectKind.INSURED, Category.SOCIAL_SITUATION) in policy.uses
+    assert ("social_support", SubjectKind.INSURED, Category.FRAUD_CASE) not in policy.uses
+    assert ("social_support", SubjectKind.EMPLOYER, Category.SOCIAL_SITUATION) not in policy.uses
+    assert ("no_such_processing", SubjectKind.INSURED, Category.IDENTIFICATION) not in policy.uses
 
 
 def test_compiled_uses_match_the_register_exactly(register: Register, policy: Policy) -> None:
@@ -38,13 +38,13 @@ def test_recipient_receives_only_processings_that_name_it(register: Register, po
 
 def test_nir_goes_only_to_recipients_allowed_to_use_it(register: Register, policy: Policy) -> None:
     assert register.recipients["partenaires_accompagnement"].nir_allowed is False
-    assert policy.may_disclose("social_support", "partenaires_accompagnement", Category.SOCIAL_SITUATION)
-    assert not policy.may_disclose("social_support", "partenaires_accompagnement", Category.NIR)
-    assert policy.may_disclose("social_support", "organismes_protection_sociale", Category.NIR)
+    assert "partenaires_accompagnement" in policy.recipients_of["social_support"]
+    assert "partenaires_accompagnement" not in policy.nir_recipients
+    assert "organismes_protection_sociale" in policy.nir_recipients
 
 
-def test_disclosure_to_a_recipient_the_processing_does_not_name_is_refused(policy: Policy) -> None:
-    assert not policy.may_disclose("social_support", "dgfip", Category.IDENTIFICATION)
+def test_a_processing_names_only_its_own_recipients(policy: Policy) -> None:
+    assert "dgfip" not in policy.recipients_of["social_support"]
 
 
 def test_retention_rules_come_from_the_register(register: Register, policy: Policy) -> None:

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, insert, inspect, select, text
 
 from vigie.errors import StorageError
+from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect, migrate, open_database
-from vigie.store.reference import sync_organisations
 from vigie.store.schema import agent_roles, agents, organisations, records, subjects
 
 

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from vigie import vault
 from vigie.agents import ensure_demo_agents, issue_token
 from vigie.audit import ProcessJournal, check
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.settings import Settings
 from vigie.store import connect
 from vigie.store.schema import audit_entries

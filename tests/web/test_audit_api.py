@@ -13,7 +13,7 @@ from vigie.agents import ensure_demo_agents, issue_token
 from vigie.audit import AuditAction, AuditEvent, Journal, checkpoint
 from vigie.audit.merkle import verify_consistency
 from vigie.audit.notes import TreeHead, VerifierKey, open_note
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.store import connect
 from vigie.store.schema import audit_entries
 

@@ -6,29 +6,26 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from vigie.audit import AuditAction, AuditEvent, Journal, checkpoint
-from vigie.bootstrap import Environment
 from vigie.cli.app import run
-from vigie.crypto import Keyring
-from vigie.register import Policy, Register
-from vigie.settings import Settings
+from vigie.environment import Environment
 from vigie.store import migrate, open_database
 from vigie.web import create_app
 from vigie.web.server import bind, make_server, url_of
 
 
 @pytest.fixture
-def served(register: Register, policy: Policy, tmp_path: Path) -> Iterator[tuple[str, Environment]]:
-    """The application over an SQLite file, served by uvicorn on a free port in a thread."""
+def served(make_env: Callable[..., Environment], tmp_path: Path) -> Iterator[tuple[str, Environment]]:
+    """The application over an SQLite file (restored by file copy below), served by uvicorn in a thread."""
     engine = open_database(f"sqlite:///{tmp_path / 'vigie.db'}")
     migrate(engine)
-    env = Environment(Settings(data_dir=tmp_path), register, policy, engine, Keyring.generate())
+    env = make_env(engine)
     server = make_server(create_app(env), log_level="warning")
     sock = bind("127.0.0.1", 0)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from starlette.testclient import TestClient
 
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.register import Register
 from vigie.register.summary import summary
 from vigie.web import create_app

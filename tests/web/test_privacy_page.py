@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from starlette.testclient import TestClient
 
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.register import Register
 from vigie.taxonomy import LEGAL_BASIS_LABELS, RIGHT_LABELS, LegalBasis
 from vigie.web import create_app

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from vigie.bootstrap import Environment
 from vigie.cli import serve_cmd
 from vigie.cli.app import run
 from vigie.crypto import create_key_file
+from vigie.environment import Environment
 
 
 def free_port() -> int:

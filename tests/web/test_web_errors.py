@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.errors import InvalidInput, NotFound, StorageError
 from vigie.web import create_app
 

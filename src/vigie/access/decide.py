@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vigie.access.model import ALLOWED_WHEN_RESTRICTED, Action, Agent, Decision, SubjectState
+from vigie.model import ALLOWED_WHEN_RESTRICTED, Action, Agent, Decision, SubjectState
 from vigie.register.policy import Policy
 from vigie.taxonomy import SUBJECT_KIND_LABELS, Category
 

@@ -7,18 +7,18 @@ purpose or category; no personal data leaves before its entry is committed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection
 
 from vigie import vault
 from vigie.access.decide import decide, decide_disclosure
-from vigie.access.model import Action, Agent, Decision, SubjectState
 from vigie.agents import AGENT_ID_LENGTH, load_agent
-from vigie.audit import AuditAction, AuditEvent, subject_pseudonym
-from vigie.bootstrap import Environment
+from vigie.audit import AuditAction, AuditEvent, AuditSink, subject_pseudonym
+from vigie.environment import Environment
 from vigie.errors import AccessRefused, NotFound
+from vigie.model import Action, Agent, Decision, SubjectState
 from vigie.store import connect
 from vigie.taxonomy import SubjectKind
 
@@ -30,10 +30,6 @@ _AUDIT_ACTIONS = {
     Action.DESTROY: AuditAction.DESTROY,
     Action.LEGAL_CLAIM: AuditAction.READ,
 }
-
-
-class JournalLike(Protocol):
-    def append(self, event: AuditEvent) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class Outcome:
 class Gate:
     """The one gate through which every use of personal data passes."""
 
-    def __init__(self, env: Environment, journal: JournalLike) -> None:
+    def __init__(self, env: Environment, journal: AuditSink) -> None:
         self.env = env
         self.journal = journal
 
@@ -97,7 +93,7 @@ class Gate:
             action=audit_action or _AUDIT_ACTIONS[action],
             allowed=decision.allowed,
             reason=decision.reason,
-            at=datetime.now(UTC),
+            at=self.env.clock.now(),
             agent_id=agent_id[:AGENT_ID_LENGTH],
             subject_ref=subject_ref,
             purpose=purpose,

@@ -18,7 +18,6 @@ testing      RecordingJournal, for other modules' tests
 from vigie.audit.chain import AuditProblem, Entry
 from vigie.audit.checkpoints import Checkpoint, checkpoint
 from vigie.audit.daemon import ProcessJournal, open_journal
-from vigie.audit.errors import JournalError, TamperedJournal
 from vigie.audit.events import AuditAction, AuditEvent, subject_pseudonym
 from vigie.audit.journal import AuditSink, Journal, Receipt
 from vigie.audit.notes import TreeHead, VerifierKey
@@ -34,6 +33,7 @@ from vigie.audit.transparency import (
 )
 from vigie.audit.verify import VerifyReport, check, verify
 from vigie.audit.witness import Observation, witness, witness_remote
+from vigie.errors import JournalError, TamperedJournal
 
 __all__ = [
     "AuditAction",

@@ -13,7 +13,7 @@ entries added since. A checkpoint is refused when the entries it would cover do 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -21,11 +21,12 @@ from sqlalchemy import Connection, Engine
 
 from vigie.audit import queries
 from vigie.audit.chain import ChainChecker
-from vigie.audit.errors import TamperedJournal
 from vigie.audit.events import GENESIS_HASH, parse_timestamp, timestamp_text
 from vigie.audit.merkle import CompactRange
 from vigie.audit.signing import anchor_text, checkpoint_text, head_text, join_hashes, signature_valid, split_hashes
+from vigie.clock import SYSTEM_CLOCK
 from vigie.crypto import Keyring
+from vigie.errors import TamperedJournal
 from vigie.store import connect
 
 
@@ -161,7 +162,7 @@ def checkpoint(engine: Engine, keyring: Keyring, *, at: datetime | None = None) 
             raise TamperedJournal(checker.problems[0].message)
         tree = checker.tree
         assert tree is not None and tree.size == head.seq
-        signed_at = timestamp_text(at or datetime.now(UTC))
+        signed_at = timestamp_text(at or SYSTEM_CLOCK.now())
         root = tree.root()
         signature = keyring.signing_key().sign(checkpoint_text(head.seq, root, head.entry_hash, signed_at))
         made = Checkpoint(0, head.seq, root, head.entry_hash, signed_at, signature, join_hashes(tree.hashes))

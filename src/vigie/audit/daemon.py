@@ -23,7 +23,6 @@ from typing import Self
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
-from vigie.audit.errors import JournalError
 from vigie.audit.events import AuditEvent
 from vigie.audit.journal import (
     MAX_DELAY,
@@ -38,6 +37,7 @@ from vigie.audit.journal import (
 )
 from vigie.audit.queries import WriterSql
 from vigie.crypto import Keyring
+from vigie.errors import JournalError
 
 
 def _serve(database_url: str, signing_seed: bytes, pipe: Pipe) -> None:

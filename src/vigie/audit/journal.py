@@ -18,7 +18,6 @@ import hashlib
 import threading
 from collections import deque
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from time import monotonic
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -26,12 +25,12 @@ from typing import Any, Protocol, Self
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
 
-from vigie.audit.errors import JournalError
 from vigie.audit.events import AuditAction, AuditEvent, categories_text, encode
 from vigie.audit.queries import WriterSql
 from vigie.audit.signing import head_text
+from vigie.clock import SYSTEM_CLOCK
 from vigie.crypto import Keyring
-from vigie.errors import InvalidInput
+from vigie.errors import InvalidInput, JournalError
 
 MAX_GROUP = 100
 MAX_DELAY = 0.010
@@ -298,7 +297,7 @@ def record_read(
         action=AuditAction.AUDIT_READ,
         allowed=True,
         reason=reason,
-        at=datetime.now(UTC),
+        at=SYSTEM_CLOCK.now(),
         agent_id=agent_id,
         categories=AUDIT_CATEGORIES,
         source=source,

@@ -8,20 +8,20 @@ are never deleted: those after the purge point are still recomputed by `verify`;
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 
 from vigie.audit import queries
 from vigie.audit.checkpoints import anchor_base, public_key
-from vigie.audit.errors import TamperedJournal
 from vigie.audit.events import AuditAction, AuditEvent, timestamp_text
 from vigie.audit.journal import AUDIT_CATEGORIES, AuditSink, Journal
 from vigie.audit.merkle import leaf_hash
 from vigie.audit.signing import anchor_text, join_hashes
 from vigie.audit.verify import check
+from vigie.clock import SYSTEM_CLOCK
 from vigie.crypto import Keyring
-from vigie.errors import InvalidInput
+from vigie.errors import InvalidInput, TamperedJournal
 from vigie.store import connect
 
 
@@ -57,7 +57,7 @@ def purge_before(
         for _, entry_hash in hashes:
             tree.append(leaf_hash(entry_hash))
             last_hash = entry_hash
-        signed_at = timestamp_text(at or datetime.now(UTC))
+        signed_at = timestamp_text(at or SYSTEM_CLOCK.now())
         text = anchor_text(through, last_hash, tree.hashes, signed_at)
         queries.write_anchor(
             connection,
@@ -74,7 +74,7 @@ def purge_before(
         action=AuditAction.DESTROY,
         allowed=True,
         reason=f"purge du journal d'audit : entrées {base.seq + 1} à {through} supprimées",
-        at=at or datetime.now(UTC),
+        at=at or SYSTEM_CLOCK.now(),
         agent_id=agent_id,
         categories=AUDIT_CATEGORIES,
     )

@@ -16,12 +16,11 @@ from sqlalchemy import Engine
 
 from vigie.audit import queries
 from vigie.audit.checkpoints import Checkpoint, public_key
-from vigie.audit.errors import TamperedJournal
 from vigie.audit.merkle import verify_consistency
 from vigie.audit.notes import TreeHead, VerifierKey, sign
 from vigie.audit.proofs import consistency
 from vigie.crypto import Keyring
-from vigie.errors import NotFound
+from vigie.errors import NotFound, TamperedJournal
 
 
 def verifier_key(keyring: Keyring, origin: str) -> VerifierKey:

@@ -27,13 +27,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from vigie.audit.checkpoints import checkpoint
-from vigie.audit.errors import TamperedJournal
 from vigie.audit.merkle import verify_consistency
 from vigie.audit.notes import TreeHead, VerifierKey, open_note
 from vigie.audit.proofs import consistency
 from vigie.audit.transparency import signed_checkpoint, verifier_key
 from vigie.crypto import Keyring
-from vigie.errors import ConfigurationError, InvalidInput, StorageError
+from vigie.errors import ConfigurationError, InvalidInput, StorageError, TamperedJournal
 
 KEY_FILE = "verifier-key"
 CHECKPOINT_FILE = "checkpoint"

@@ -6,7 +6,7 @@ import sys
 
 from vigie.cli.app import app, run
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 
 def main() -> None:

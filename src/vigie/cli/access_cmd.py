@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from vigie.access.model import parse_categories
 from vigie.access.service import Gate, SubjectView
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
+from vigie.inputs import parse_categories
 from vigie.settings import load_settings
 
 access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
@@ -42,7 +41,7 @@ def check(
     env = prepare(load_settings(database_url=database))
     with Journal(env.engine, env.keyring) as journal:
         outcome = Gate(env, journal).check(
-            agent, subject, purpose, parse_categories(categories) or (), date.today(), recipient=recipient
+            agent, subject, purpose, parse_categories(categories) or (), env.clock.today(), recipient=recipient
         )
     decision = outcome.decision
     if as_json:
@@ -74,7 +73,7 @@ def find(
     """Retrouve une personne par son NIR (recherche par index aveugle, tracée) et donne son identifiant."""
     env = prepare(load_settings(database_url=database))
     with Journal(env.engine, env.keyring) as journal:
-        subject = Gate(env, journal).find_by_nir(agent, nir, purpose, date.today())
+        subject = Gate(env, journal).find_by_nir(agent, nir, purpose, env.clock.today())
     if as_json:
         out.print_json(json.dumps({"subject": subject}))
     else:
@@ -96,7 +95,7 @@ def show(
     env = prepare(load_settings(database_url=database))
     wanted = parse_categories(categories)
     with Journal(env.engine, env.keyring) as journal:
-        view = Gate(env, journal).read(agent, subject, purpose, wanted, date.today())
+        view = Gate(env, journal).read(agent, subject, purpose, wanted, env.clock.today())
     if as_json:
         out.print_json(json.dumps(_view_json(view), ensure_ascii=False, default=str))
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -54,14 +53,14 @@ def token_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent"
     """Délivre un jeton d'accès à l'API pour un agent (valable 30 jours ; affiché une seule fois)."""
     env = prepare(load_settings(database_url=database))
     with connect(env.engine) as connection:
-        token = issue_token(connection, agent, date.today())
+        token = issue_token(connection, agent, env.clock.today())
     with Journal(env.engine, env.keyring) as journal:  # a new session for the agent: a connection trace
         journal.append(
             AuditEvent(
                 action=AuditAction.LOGIN,
                 allowed=True,
                 reason="jeton d'accès à l'API délivré (30 jours)",
-                at=datetime.now(UTC),
+                at=env.clock.now(),
                 agent_id=agent,
                 source="ligne de commande",
             )

@@ -17,8 +17,9 @@ from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.audit.notes import VerifierKey
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.audit.witness import Observation, witness, witness_remote
-from vigie.bootstrap import Environment, prepare
+from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.environment import Environment
 from vigie.errors import ConfigurationError, InvalidInput
 from vigie.settings import load_settings
 

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from vigie.bootstrap import Environment, prepare
+from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
+from vigie.environment import Environment
 from vigie.settings import load_settings
 from vigie.web import create_app
 from vigie.web.server import bind, make_server, url_of

@@ -4,6 +4,7 @@
 and their records, only for the (processing, category) pairs the compiled policy allows.
 """
 
-from vigie.demo.seed import PopulationExists, SeedReport, has_population, seed_demo
+from vigie.demo.seed import SeedReport, has_population, seed_demo
+from vigie.errors import PopulationExists
 
 __all__ = ["PopulationExists", "SeedReport", "has_population", "seed_demo"]

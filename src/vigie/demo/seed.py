@@ -19,19 +19,18 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
-from vigie.bootstrap import Environment
 from vigie.crypto import Keyring
 from vigie.demo.activity import plan_batch
 from vigie.demo.batch import Batch, build_batch
 from vigie.demo.spec import SeedSpec, build_spec
 from vigie.demo.writer import bulk_writer
-from vigie.errors import ConfigurationError, InvalidInput, StorageError, VigieError
+from vigie.environment import Environment
+from vigie.errors import ConfigurationError, InvalidInput, PopulationExists, StorageError
 from vigie.store import connect
 from vigie.store.schema import records as records_table
 from vigie.store.schema import subjects as subjects_table
@@ -39,17 +38,6 @@ from vigie.store.schema import subjects as subjects_table
 BATCH_SIZE = 20_000
 MAX_RECORDS_PER_SUBJECT = 1_000.0
 WORKER_NICENESS = 5
-
-
-class PopulationExists(VigieError):
-    """The database already holds subjects: seeding again would mix two populations."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        super().__init__(
-            f"la base contient déjà une population ({french_int(count)} personnes) : rien n'a été écrit. "
-            "Utilisez une base vide (option --database) pour créer une nouvelle population."
-        )
 
 
 @dataclass(frozen=True)
@@ -124,7 +112,7 @@ def seed_demo(
     check_request(subjects, seed, records_per_subject)
     if batch_size < 1:
         raise InvalidInput("taille de lot", str(batch_size), "il faut au moins une personne par lot")
-    day = today or dt.datetime.now(ZoneInfo(env.settings.timezone)).date()
+    day = today or env.clock.today()
     spec = build_spec(env.register, env.policy, seed=seed, today=day, records_per_subject=records_per_subject)
     if not spec.org_codes:
         raise ConfigurationError("le registre ne déclare aucune caisse locale : la population ne peut être rattachée")

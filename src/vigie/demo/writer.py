@@ -8,40 +8,33 @@ binary `COPY`, and its id sequences are moved past the ids assigned here, so lat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table
+from sqlalchemy.dialects import postgresql
 
 from vigie.demo.batch import Batch
+from vigie.store.schema import records, subjects
 
-SUBJECT_COLUMNS: tuple[tuple[str, str], ...] = (  # name, PostgreSQL type for binary COPY
-    ("id", "int8"),
-    ("kind", "varchar"),
-    ("organisation_code", "varchar"),
-    ("nir_index", "bytea"),
-    ("siret_index", "bytea"),
-    ("wrapped_key", "bytea"),
-    ("identity", "bytea"),
-    ("created_on", "date"),
-    ("rights_end_on", "date"),
-    ("death_on", "date"),
-    ("activity_end_on", "date"),
-    ("restricted", "bool"),
-)
-RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "int8"),
-    ("subject_id", "int8"),
-    ("processing_id", "varchar"),
-    ("category", "varchar"),
-    ("payload", "bytea"),
-    ("recorded_on", "date"),
-    ("event", "varchar"),
-    ("event_on", "date"),
-)
+Columns = tuple[tuple[str, str], ...]  # (name, PostgreSQL type for binary COPY), in the table's order
+
+
+def load_columns(table: Table, filled: Iterable[str]) -> Columns:
+    """The columns of `table` (from `store/schema.py`) that the loader fills, in the table's order, with the
+    type binary COPY needs; a name the table lacks, or a required column left out, is a bug caught here."""
+    names = set(filled)
+    unknown = names - set(table.columns.keys())
+    missing = {c.name for c in table.columns if not c.nullable and c.default is None and c.name not in names}
+    if unknown or missing:
+        raise ValueError(f"{table.name}: colonnes inconnues {sorted(unknown)}, manquantes {sorted(missing)}")
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return tuple(
+        (c.name, c.type.compile(dialect=dialect).split("(")[0].lower()) for c in table.columns if c.name in names
+    )
 
 
 class Writer(Protocol):
@@ -66,41 +59,45 @@ def _objects(dates: npt.NDArray[np.datetime64]) -> list[Any]:
     return list(dates.astype("datetime64[D]").tolist())
 
 
-def _subject_rows(batch: Batch, dates: Any) -> Iterator[tuple[Any, ...]]:
-    return zip(
-        range(batch.subject_start, batch.subject_start + batch.subjects),
-        batch.kind,
-        batch.organisation,
-        batch.nir_index,
-        batch.siret_index,
-        batch.wrapped_key,
-        batch.identity,
-        dates(batch.created),
-        dates(batch.rights_end),
-        dates(batch.death),
-        dates(batch.activity_end),
-        [False] * batch.subjects,
-        strict=True,
-    )
+def _subject_fields(batch: Batch, dates: Any) -> dict[str, Iterable[Any]]:
+    return {
+        "id": range(batch.subject_start, batch.subject_start + batch.subjects),
+        "kind": batch.kind,
+        "organisation_code": batch.organisation,
+        "nir_index": batch.nir_index,
+        "siret_index": batch.siret_index,
+        "wrapped_key": batch.wrapped_key,
+        "identity": batch.identity,
+        "created_on": dates(batch.created),
+        "rights_end_on": dates(batch.rights_end),
+        "death_on": dates(batch.death),
+        "activity_end_on": dates(batch.activity_end),
+        "restricted": [False] * batch.subjects,
+    }
 
 
-def _record_rows(batch: Batch, dates: Any) -> Iterator[tuple[Any, ...]]:
-    return zip(
-        range(batch.record_start, batch.record_start + batch.records),
-        batch.record_subject.tolist(),
-        batch.processing,
-        batch.category,
-        batch.payload,
-        dates(batch.recorded),
-        batch.event,
-        dates(batch.event_on),
-        strict=True,
-    )
+def _record_fields(batch: Batch, dates: Any) -> dict[str, Iterable[Any]]:
+    return {
+        "id": range(batch.record_start, batch.record_start + batch.records),
+        "subject_id": batch.record_subject.tolist(),
+        "processing_id": batch.processing,
+        "category": batch.category,
+        "payload": batch.payload,
+        "recorded_on": dates(batch.recorded),
+        "event": batch.event,
+        "event_on": dates(batch.event_on),
+    }
 
 
-def _insert(table: str, columns: tuple[tuple[str, str], ...]) -> str:
+def _rows(table: Table, fields: dict[str, Iterable[Any]]) -> tuple[Columns, Iterator[tuple[Any, ...]]]:
+    """The columns and the rows to write, in the order the schema gives the columns."""
+    columns = load_columns(table, fields)
+    return columns, zip(*(fields[name] for name, _ in columns), strict=True)
+
+
+def _insert(table: Table, columns: Columns) -> str:
     names = ", ".join(name for name, _ in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608 - constants
+    return f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608 - schema names
 
 
 class SqliteWriter:
@@ -114,8 +111,9 @@ class SqliteWriter:
         try:
             if not self.connection.in_transaction:  # whatever the driver's isolation mode: one per batch
                 cursor.execute("BEGIN")
-            cursor.executemany(_insert("subjects", SUBJECT_COLUMNS), _subject_rows(batch, _iso))
-            cursor.executemany(_insert("records", RECORD_COLUMNS), _record_rows(batch, _iso))
+            for table, fields in ((subjects, _subject_fields(batch, _iso)), (records, _record_fields(batch, _iso))):
+                columns, rows = _rows(table, fields)
+                cursor.executemany(_insert(table, columns), rows)
             self.connection.commit()
         except BaseException:
             self.connection.rollback()
@@ -130,9 +128,10 @@ class PostgresWriter:
     def __init__(self, connection: Any) -> None:
         self.connection = connection
 
-    def _copy(self, table: str, columns: tuple[tuple[str, str], ...], rows: Iterator[Any]) -> None:
+    def _copy(self, table: Table, fields: dict[str, Iterable[Any]]) -> None:
+        columns, rows = _rows(table, fields)
         with self.connection.cursor() as cursor:
-            statement = f"COPY {table} ({', '.join(name for name, _ in columns)}) FROM STDIN (FORMAT BINARY)"
+            statement = f"COPY {table.name} ({', '.join(name for name, _ in columns)}) FROM STDIN (FORMAT BINARY)"
             with cursor.copy(statement) as copy:
                 copy.set_types([kind for _, kind in columns])
                 for row in rows:
@@ -140,8 +139,8 @@ class PostgresWriter:
 
     def write(self, batch: Batch) -> None:
         try:
-            self._copy("subjects", SUBJECT_COLUMNS, _subject_rows(batch, _objects))
-            self._copy("records", RECORD_COLUMNS, _record_rows(batch, _objects))
+            self._copy(subjects, _subject_fields(batch, _objects))
+            self._copy(records, _record_fields(batch, _objects))
             with self.connection.cursor() as cursor:
                 for table, start, count in (
                     ("subjects", batch.subject_start, batch.subjects),

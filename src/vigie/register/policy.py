@@ -85,19 +85,9 @@ class Policy:
             table = self.role_set_grants[roles] = MappingProxyType(built)
         return table
 
-    def may_use(self, processing: str, kind: SubjectKind, category: Category) -> bool:
-        """May `processing` use `category` of a subject of `kind`? (minimisation)"""
-        return (processing, kind, category) in self.uses
-
     def processings_of_recipient(self, recipient: str) -> frozenset[str]:
         """The processings whose data `recipient` may receive."""
         return self.processings_for_recipient.get(recipient, frozenset())
-
-    def may_disclose(self, processing: str, recipient: str, category: Category) -> bool:
-        """May data of `processing` go to `recipient`? The NIR only to recipients allowed to use it."""
-        if recipient not in self.recipients_of.get(processing, frozenset()):
-            return False
-        return category is not Category.NIR or recipient in self.nir_recipients
 
     def retention_rules(self, processing: str) -> tuple[RetentionRule, ...]:
         """The retention rules of `processing` (empty for an unknown processing)."""

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
 from vigie.audit import open_journal
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.web import errors
 from vigie.web.policy_view import policy_page
 from vigie.web.routes import access_api, audit_api, health, pages, register_api

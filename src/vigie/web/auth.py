@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from vigie.access.model import Agent
 from vigie.agents import agent_for_token
 from vigie.audit import AuditAction, AuditEvent
+from vigie.model import Agent
 from vigie.store import connect
 from vigie.web.deps import EnvDep, JournalDep
 
@@ -32,7 +31,7 @@ def current_agent(
     agent = None
     if credentials is not None:
         with connect(env.engine) as connection:
-            agent = agent_for_token(connection, credentials.credentials, date.today())
+            agent = agent_for_token(connection, credentials.credentials, env.clock.today())
     if agent is None:
         reason = "jeton absent" if credentials is None else "jeton inconnu ou expiré"
         journal.append(
@@ -40,7 +39,7 @@ def current_agent(
                 action=AuditAction.LOGIN_FAILED,
                 allowed=False,
                 reason=f"authentification refusée : {reason}",
-                at=datetime.now(UTC),
+                at=env.clock.now(),
                 source=source_of(request),
             )
         )

@@ -7,7 +7,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from vigie.audit import AuditSink
-from vigie.bootstrap import Environment
+from vigie.environment import Environment
 from vigie.web.policy_view import PolicyPage
 
 

@@ -1,1 +1,3 @@
 """The routers: thin layers that call the services and shape their answers."""
+
+__all__: list[str] = []

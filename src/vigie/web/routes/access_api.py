@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from vigie.access.model import parse_categories
 from vigie.access.service import Gate
+from vigie.inputs import parse_categories
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -65,7 +65,7 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
         body.subject,
         body.purpose,
         tuple(body.categories),
-        date.today(),
+        env.clock.today(),
         recipient=body.recipient,
         source=source_of(request),
     )
@@ -84,7 +84,7 @@ def read_subject(
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
     wanted = parse_categories(categories)
-    view = Gate(env, journal).read(agent.id, subject_id, purpose, wanted, date.today(), source=source_of(request))
+    view = Gate(env, journal).read(agent.id, subject_id, purpose, wanted, env.clock.today(), source=source_of(request))
     return SubjectOut(
         subject_id=view.subject_id,
         kind=view.kind.value,

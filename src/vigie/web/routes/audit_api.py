@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from vigie.access.model import Agent
 from vigie.audit import AuditAction, AuditEvent, prove, tail, verify
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
+from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -33,7 +32,7 @@ def auditor(agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request)
             action=AuditAction.AUDIT_READ,
             allowed=False,
             reason=reason,
-            at=datetime.now(UTC),
+            at=env.clock.now(),
             agent_id=agent.id,
             source=source_of(request),
         )

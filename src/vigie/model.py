@@ -1,4 +1,8 @@
-"""What a decision is made of: the agent, the subject's state, the action, and the decision itself."""
+"""The core models every layer above shares: the agent, the subject's state, the action and the decision.
+
+They sit below the vault, the agents and the gate (DESIGN.md's layer 3), so that none of those imports another
+to learn what an agent or a subject is.
+"""
 
 from __future__ import annotations
 
@@ -20,14 +24,6 @@ class Action(StrEnum):
     DISCLOSE = "disclose"
     DESTROY = "destroy"
     LEGAL_CLAIM = "legal_claim"
-
-
-def parse_categories(text: str | None) -> tuple[str, ...] | None:
-    """Categories as people type them (« contact, nir »); None when none are given, meaning every category the
-    processing uses for the person's kind. Shared by the command line and the API so both read alike."""
-    if not text:
-        return None
-    return tuple(part.strip() for part in text.split(",") if part.strip()) or None
 
 
 # What stays possible on restricted data (GDPR art. 18(2)): keeping it, and the defence of legal claims.
@@ -56,4 +52,4 @@ class SubjectState:
     consents: frozenset[str] = frozenset()
 
 
-__all__ = ["ALLOWED_WHEN_RESTRICTED", "Action", "Agent", "Decision", "SubjectState", "parse_categories"]
+__all__ = ["ALLOWED_WHEN_RESTRICTED", "Action", "Agent", "Decision", "SubjectState"]
