@@ -101,3 +101,14 @@ def test_key_checkpoint_and_consistency_are_public_and_check_out_from_outside(
 def test_consistency_with_sizes_outside_the_journal_is_a_4xx(client: TestClient, params: dict[str, object]) -> None:
     answer = client.get("/api/audit/consistency", params=params)
     assert answer.status_code == 422
+
+
+@pytest.mark.parametrize(("path", "status"), [("/api/audit/prove/-1", 422), (f"/api/audit/prove/{2**63}", 404)])
+def test_a_bad_proof_request_by_the_dpo_is_a_4xx_and_journaled(
+    client: TestClient, tokens: dict[str, dict[str, str]], environment: Environment, path: str, status: int
+) -> None:
+    assert client.get(path, headers=tokens["paris-dpo"]).status_code == status
+    with connect(environment.engine) as connection:
+        row = connection.execute(select(audit_entries)).one()
+    assert (row.action, row.allowed, row.agent_id) == ("audit_read", False, "paris-dpo")
+    assert row.reason.startswith("preuve d'inclusion refusée")

@@ -12,32 +12,36 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vigie.audit import TamperedJournal, checkpoint, prove, tail, verify
+from vigie.access.journal_reads import JournalReads
+from vigie.audit import TamperedJournal, checkpoint
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.audit.notes import VerifierKey
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.audit.witness import Observation, witness, witness_remote
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, err, out
+from vigie.cli.app import app, err, out, report_error
 from vigie.environment import Environment
-from vigie.errors import ConfigurationError, InvalidInput
+from vigie.errors import AccessRefused, ConfigurationError, InvalidInput
 from vigie.settings import load_settings
 
 audit_app = typer.Typer(help="Le journal d'audit : vérification, consultation, preuves.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 SOURCE = "cli"
+EXIT_REFUSED = 1
 EXIT_TAMPERED = 4
 
 
-def _whole(field: str, low: int) -> Any:
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            number = low - 1
-        if number < low:
-            raise InvalidInput(field, value, f"nombre entier d'au moins {low} attendu")
+def _whole(field: str, low: int | None = None) -> Any:
+    """An integer parser; without `low`, the range is the service's to check (and to journal)."""
+
+    def parse(value: str | int) -> int:
+        text = str(value).strip()  # typer hands the default over as it is
+        if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 40):
+            raise InvalidInput(field, text[:40], "nombre entier attendu")
+        number = int(text)
+        if low is not None and number < low:
+            raise InvalidInput(field, text[:40], f"nombre entier d'au moins {low} attendu")
         return number
 
     return parse
@@ -47,15 +51,32 @@ DatabaseOpt = Annotated[
     str | None, typer.Option("--database", help="URL de la base (par défaut : VIGIE_DATABASE_URL ou la base locale)")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
-AgentOpt = Annotated[str | None, typer.Option("--agent", help="identifiant de l'agent qui consulte le journal")]
+AgentOpt = Annotated[
+    str, typer.Option("--agent", help="agent qui lit le journal (un rôle d'audit est requis ; la lecture est tracée)")
+]
+
+
+@contextmanager
+def _reads(database: str | None) -> Iterator[JournalReads]:
+    """The journal-reading service of one command; a refusal (already journaled) exits 1 with its reason."""
+    with _environment(database) as env:
+        try:
+            yield JournalReads(env)
+        except AccessRefused as refused:
+            report_error(refused)
+            raise typer.Exit(EXIT_REFUSED) from refused
 
 
 @contextmanager
 def _environment(database: str | None) -> Iterator[Environment]:
-    """The environment of one command; its connections are closed when the command ends."""
+    """The environment of one command; its connections are closed when the command ends. A journal that does
+    not verify stops the command with exit 4."""
     env = prepare(load_settings(database_url=database))
     try:
         yield env
+    except TamperedJournal as error:
+        report_error(error)
+        raise typer.Exit(EXIT_TAMPERED) from error
     finally:
         env.engine.dispose()
 
@@ -76,10 +97,10 @@ def _action(action: str) -> str:
 
 
 @audit_app.command("verify")
-def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: AgentOpt = None) -> None:
-    """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 1 s'il est altéré)."""
-    with _environment(database) as env:
-        report = verify(env.engine, env.keyring, agent_id=agent, source=SOURCE)
+def verify_cmd(agent: AgentOpt, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 4 s'il est altéré)."""
+    with _reads(database) as reads:
+        report = reads.verify(agent, source=SOURCE)
     if as_json:
         _echo_json(report.to_dict())
     elif report.ok:
@@ -89,21 +110,21 @@ def verify_cmd(database: DatabaseOpt = None, as_json: JsonOpt = False, agent: Ag
         for problem in report.problems:
             out.print(f"  - {problem.message}", highlight=False, markup=False)
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_TAMPERED)
 
 
 @audit_app.command("tail")
 def tail_cmd(
+    agent: AgentOpt,
     count: Annotated[
-        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées", 1), help="nombre d'entrées (20)")
+        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées"), help="nombre d'entrées (20)")
     ] = 20,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
-    agent: AgentOpt = None,
 ) -> None:
     """Affiche les dernières entrées du journal, la plus récente en dernier."""
-    with _environment(database) as env:
-        entries = tail(env.engine, env.keyring, count, agent_id=agent, source=SOURCE)
+    with _reads(database) as reads:
+        entries = reads.tail(agent, count, source=SOURCE)
     if as_json:
         _echo_json([entry.to_dict() for entry in entries])
         return
@@ -135,14 +156,14 @@ def tail_cmd(
 
 @audit_app.command("prove")
 def prove_cmd(
-    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée", 1), metavar="SEQ", help="numéro de l'entrée")],
+    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée"), metavar="SEQ", help="numéro de l'entrée")],
+    agent: AgentOpt,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
-    agent: AgentOpt = None,
 ) -> None:
-    """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 1 si elle ne vérifie pas)."""
-    with _environment(database) as env:
-        proof = prove(env.engine, env.keyring, seq, agent_id=agent, source=SOURCE)
+    """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 4 si elle ne vérifie pas)."""
+    with _reads(database) as reads:
+        proof = reads.prove(agent, seq, source=SOURCE)
     if as_json:
         _echo_json(proof.to_dict())
     else:
@@ -159,7 +180,7 @@ def prove_cmd(
         verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
         out.print(f"Preuve vérifiée : {verdict} — {escape(proof.reason)}", highlight=False)
     if not proof.verified:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_TAMPERED)
 
 
 @audit_app.command("checkpoint")
@@ -168,7 +189,7 @@ def checkpoint_cmd(
     as_json: JsonOpt = False,
     note: Annotated[bool, typer.Option("--note", help="au format C2SP tlog-checkpoint (note signée)")] = False,
 ) -> None:
-    """Signe un point de contrôle sur l'état actuel du journal (refusé si le journal est altéré)."""
+    """Signe un point de contrôle sur l'état actuel du journal (refusé, code 4, si le journal est altéré)."""
     with _environment(database) as env:
         made = checkpoint(env.engine, env.keyring)
         exported = signed_checkpoint(env.engine, env.keyring, env.settings.audit_origin, made.tree_size)

@@ -1,16 +1,19 @@
-"""`/api/audit`: the journal for the DPO (roles with `audit: true`); every read of it is itself journaled."""
+"""`/api/audit`: the journal for the DPO, and the public documents that let anyone check it from outside.
+
+Who reads the journal is decided by `vigie.access.journal_reads`, the same service as the command line's; the
+routes parse, call it and render. The key, checkpoint and consistency routes serve only public data.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from vigie.audit import AuditAction, AuditEvent, prove, tail, verify
+from vigie.access.journal_reads import JournalReads
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
-from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
@@ -18,60 +21,49 @@ from vigie.web.schemas import ErrorOut
 router = APIRouter(prefix="/api/audit", tags=["journal"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "jeton absent, inconnu ou expiré"},
-    403: {"model": ErrorOut, "description": "réservé aux rôles qui lisent le journal (DPO)"},
+    403: {"model": ErrorOut, "description": "réservé aux rôles qui lisent le journal (DPO) ; refus journalisé"},
 }
+_BAD: dict[int | str, dict[str, Any]] = {422: {"model": ErrorOut, "description": "valeur hors limites ; journalisée"}}
+_NO_ENTRY: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "entrée absente ; journalisé"}}
+_SIZE_MAX = 2**63 - 1
 
 
-def auditor(agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request) -> Agent:
-    """The authenticated agent, if one of its roles reads the journal; a refusal is journaled."""
-    if agent.roles & env.policy.audit_roles:
-        return agent
-    reason = "lecture du journal refusée : aucun rôle de l'agent ne donne accès au journal d'audit"
-    journal.append(
-        AuditEvent(
-            action=AuditAction.AUDIT_READ,
-            allowed=False,
-            reason=reason,
-            at=env.clock.now(),
-            agent_id=agent.id,
-            source=source_of(request),
-        )
-    )
-    raise HTTPException(403, reason)
+def reads(env: EnvDep, journal: JournalDep) -> JournalReads:
+    """The one service that decides who reads the journal (the same as the command line's)."""
+    return JournalReads(env, journal)
 
 
-AuditorDep = Annotated[Agent, Depends(auditor)]
+ReadsDep = Annotated[JournalReads, Depends(reads)]
 
 
 @router.get("/verify", summary="Vérifier le journal", responses=_REFUSALS)
-def verify_journal(agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> dict[str, Any]:
+def verify_journal(agent: AgentDep, service: ReadsDep, request: Request) -> dict[str, Any]:
     """Vérifie tout le journal (enchaînement, signatures, points de contrôle) et donne la première anomalie."""
-    report = verify(env.engine, env.keyring, journal=journal, agent_id=agent.id, source=source_of(request))
-    return report.to_dict()
+    return service.verify(agent.id, source=source_of(request)).to_dict()
 
 
-@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS)
+@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS | _BAD)
 def tail_journal(
-    agent: AuditorDep,
-    env: EnvDep,
-    journal: JournalDep,
+    agent: AgentDep,
+    service: ReadsDep,
     request: Request,
-    count: int = Query(default=20, ge=1, le=1000, alias="n", description="nombre d'entrées"),
+    count: int = Query(
+        default=20, alias="n", description="nombre d'entrées, de 1 à 10 000 (hors limites : journalisé)"
+    ),
 ) -> list[dict[str, Any]]:
     """Les dernières entrées, la plus récente en dernier ; les personnes n'y figurent que sous pseudonyme."""
-    entries = tail(env.engine, env.keyring, count, journal=journal, agent_id=agent.id, source=source_of(request))
-    return [entry.to_dict() for entry in entries]
+    return [entry.to_dict() for entry in service.tail(agent.id, count, source=source_of(request))]
 
 
-@router.get("/prove/{seq}", summary="Preuve d'inclusion d'une entrée", responses=_REFUSALS)
-def prove_entry(seq: int, agent: AuditorDep, env: EnvDep, journal: JournalDep, request: Request) -> dict[str, Any]:
+@router.get("/prove/{seq}", summary="Preuve d'inclusion d'une entrée", responses=_REFUSALS | _BAD | _NO_ENTRY)
+def prove_entry(
+    agent: AgentDep, service: ReadsDep, request: Request, seq: int = Path(description="numéro de l'entrée")
+) -> dict[str, Any]:
     """La preuve qu'une entrée figure dans le dernier point de contrôle signé (RFC 9162)."""
-    proof = prove(env.engine, env.keyring, seq, journal=journal, agent_id=agent.id, source=source_of(request))
-    return proof.to_dict()
+    return service.prove(agent.id, seq, source=source_of(request)).to_dict()
 
 
 # Public: what an outside verifier or witness needs. Hashes, sizes and signatures only, never an entry.
-_SIZE_MAX = 2**63 - 1
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "aucun point de contrôle"}}
 _TEXT: dict[str, Any] = {"content": {"text/plain": {}}}
 
