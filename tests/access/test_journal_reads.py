@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -85,3 +86,12 @@ def test_a_malformed_or_out_of_range_request_by_the_dpo_is_journaled_then_refuse
     (event,) = journal.events
     assert (event.action, event.allowed, event.agent_id) == (AuditAction.AUDIT_READ, False, "paris-dpo")
     assert "refusée" in event.reason
+
+
+@pytest.mark.parametrize(
+    "surface", ["src/vigie/cli/audit_cmd.py", "src/vigie/cli/agent_cmd.py", "src/vigie/web/routes/audit_api.py"]
+)
+def test_the_journal_and_token_surfaces_build_no_audit_event_and_decide_nothing(surface: str) -> None:
+    """Reads, refusals, issuances and revocations are journaled by the services; the surfaces only call them."""
+    source = (Path(__file__).resolve().parents[2] / surface).read_text(encoding="utf-8")
+    assert "AuditEvent(" not in source and "audit_roles" not in source and ".append(" not in source
