@@ -222,3 +222,14 @@ def test_witness_directory_comes_from_the_setting(
     monkeypatch.setenv("VIGIE_WITNESS_DIR", str(tmp_path / "réglage"))
     assert run(["audit", "witness"]) == 0
     assert (tmp_path / "réglage" / CHECKPOINT_FILE).exists()
+
+
+def test_witness_refuses_a_directory_others_may_write(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    state = tmp_path / "partagé"
+    state.mkdir()
+    state.chmod(0o777)
+    assert run(["audit", "witness", "--dossier", str(state)]) == 2
+    assert "dossier du témoin modifiable par d'autres utilisateurs" in capsys.readouterr().err
+    assert list(state.iterdir()) == []

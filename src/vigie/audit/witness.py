@@ -52,7 +52,19 @@ class WitnessStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    def _check_private(self) -> None:
+        """Others must not be able to replace the witness's files: its directory is nobody else's to write."""
+        try:
+            mode = self.directory.stat().st_mode
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise _os_error(self.directory, error) from error
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigurationError(f"dossier du témoin modifiable par d'autres utilisateurs : {self.directory}")
+
     def _read(self, name: str) -> str | None:
+        self._check_private()
         path = self.directory / name
         try:
             mode = path.stat().st_mode
@@ -82,6 +94,7 @@ class WitnessStore:
         """Write a file whole or not at all: a temporary file, fsync, rename, fsync of the directory."""
         path = self.directory / name
         temporary = self.directory / f".{name}.{os.getpid()}.tmp"
+        self._check_private()
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
