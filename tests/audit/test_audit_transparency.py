@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
-from vigie.audit import TamperedJournal, checkpoint
-from vigie.audit.merkle import verify_consistency
+from vigie.audit import TamperedJournal, checkpoint, consistency
+from vigie.audit.merkle import consistency_proof as consistency_proof_of
+from vigie.audit.merkle import leaf_hash, verify_consistency
 from vigie.audit.notes import TreeHead, open_note
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.crypto import Keyring
@@ -81,3 +82,25 @@ def test_sizes_outside_the_journal_are_bad_input_before_any_query(
     fill(5)
     with pytest.raises(InvalidInput, match=r"tailles .* invalide : attendu 0 ≤ ancienne ≤ nouvelle ≤ 5"):
         consistency_proof(engine, keyring, old, new)
+
+
+def test_a_proof_from_a_checkpointed_size_reads_only_the_entries_added_since_and_is_the_same_proof(
+    engine: Engine, keyring: Keyring, fill: Fill
+) -> None:
+    """The old tree's nodes come from its signed frontier: deleting the entries before it changes nothing."""
+    fill(23)
+    checkpoint(engine, keyring)
+    fill(18)
+    leaves = [leaf_hash(h) for h in entry_hashes(engine)]
+    expected = {new: consistency_proof_of(leaves[:new], 23) for new in (23, 24, 32, 41)}
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM audit_entries WHERE seq <= 23")  # gone, yet not needed
+    for new, proof in expected.items():
+        assert consistency(engine, keyring, 23, new) == proof
+    with pytest.raises(NotFound):
+        consistency(engine, keyring, 22, 41)  # no checkpoint of 22 entries: the deleted leaves would be needed
+
+
+def entry_hashes(engine: Engine) -> list[bytes]:
+    with engine.connect() as connection:
+        return [row[0] for row in connection.exec_driver_sql("SELECT entry_hash FROM audit_entries ORDER BY seq")]
