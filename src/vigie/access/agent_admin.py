@@ -98,7 +98,7 @@ class AgentAdmin:
             raise InvalidInput("révocation", "—", "indiquez soit --token-prefix, soit --all")
         agent = self._known(agent_id, AuditAction.LOGOUT, "révocation de jetons d'accès", source)
         with connect(self.env.engine) as connection:
-            revoked = agents.revoke_tokens(connection, agent.id, prefix)
+            revoked = agents.revoke_matching_tokens(connection, agent.id, prefix)
         if not revoked and prefix is not None:
             self._trace(AuditAction.LOGOUT, False, f"révocation refusée : aucun jeton n° {prefix}…", agent.id, source)
             raise NotFound("jeton d'accès de l'agent", f"{prefix}…")
