@@ -68,7 +68,13 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descrip
 _TEXT: dict[str, Any] = {"content": {"text/plain": {}}}
 
 
-@router.get("/key", summary="Clé de vérification du journal", response_class=PlainTextResponse, responses={200: _TEXT})
+@router.get(
+    "/key",
+    summary="Clé de vérification du journal",
+    operation_id="audit_key",
+    response_class=PlainTextResponse,
+    responses={200: _TEXT},
+)
 def journal_key(env: EnvDep) -> str:
     """La clé publique Ed25519 qui signe le journal, au format C2SP/Go `nom+identifiant+clé` (public)."""
     return verifier_key(env.keyring, env.settings.audit_origin).text() + "\n"
@@ -77,6 +83,7 @@ def journal_key(env: EnvDep) -> str:
 @router.get(
     "/checkpoint",
     summary="Point de contrôle signé (C2SP tlog-checkpoint)",
+    operation_id="audit_checkpoint",
     response_class=PlainTextResponse,
     responses={200: _TEXT, **_NOT_FOUND},
 )
@@ -102,6 +109,7 @@ class ConsistencyOut(BaseModel):
 @router.get(
     "/consistency",
     summary="Preuve de cohérence entre deux tailles",
+    operation_id="audit_consistency",
     response_model=ConsistencyOut,
     responses={422: {"model": ErrorOut, "description": "tailles hors du journal"}},
 )
