@@ -19,15 +19,16 @@ from vigie.store import connect, migrate, open_database
 def prepare(settings: Settings, *, create_keys: bool = False, clock: Clock | None = None) -> Environment:
     """Load register and keys, migrate the database, sync organisations.
 
-    Keys are created only in demo mode or when asked (`vigie init`); otherwise a missing or
-    world-readable key file stops the start with a clear message. The clock is the system's, in the
-    organisation's time zone, unless one is given (tests).
+    Keys and database are created only in demo mode or when asked (`vigie init`); otherwise a missing or
+    world-readable key file, or a missing database, stops the start with a clear message and creates nothing.
+    The clock is the system's, in the organisation's time zone, unless one is given (tests).
     """
+    create = create_keys or settings.demo
     clock = clock if clock is not None else SystemClock(settings.timezone)
     register = load_register(settings.register_dir)
     key_path = settings.resolved_key_file
-    keyring = ensure_key_file(key_path) if (create_keys or settings.demo) else load_key_file(key_path)
-    engine = open_database(settings.resolved_database_url)
+    keyring = ensure_key_file(key_path) if create else load_key_file(key_path)
+    engine = open_database(settings.resolved_database_url, create=create)
     migrate(engine)
     with connect(engine) as connection:
         sync_organisations(connection, register)

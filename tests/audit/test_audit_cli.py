@@ -1,5 +1,5 @@
-"""`vigie audit …`: French output, exit 0 when intact, 1 when refused, 2 (no traceback) on bad input, 4 when
-the journal does not verify."""
+"""`vigie audit …`: French output, exit 0 when intact, 1 when refused, 2 (no traceback) on bad input, 3 when
+storage or configuration is unavailable, 4 when the journal does not verify."""
 
 from __future__ import annotations
 
@@ -13,19 +13,18 @@ import pytest
 import vigie.cli.audit_cmd  # noqa: F401 - registers `vigie audit` until cli/commands.py imports it
 from vigie.audit.notes import TreeHead, VerifierKey, open_note
 from vigie.cli.app import run
-from vigie.crypto import create_key_file
+from vigie.store import migrate, open_database
 
 DPO = ("--agent", "paris-dpo")
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data directory with its key file; the database is the default SQLite file inside it."""
+    """A data directory with its key file and database (`vigie init`): the read commands create neither."""
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("VIGIE_DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.setenv("VIGIE_DEMO", "1")  # the demo staff, among them the DPO, who reads the journal
-    create_key_file(tmp_path / "master.key")
+    monkeypatch.setenv("VIGIE_DEMO", "1")  # keys, database and the demo staff, among them the DPO who reads
     return tmp_path
 
 
@@ -104,7 +103,6 @@ def test_checkpoint_signs_the_current_journal(data_dir: Path, capsys: pytest.Cap
         (["audit", "prove", *DPO, "0"], "numéro d'entrée « 0 » invalide"),
         (["audit", "tail", *DPO, "-n", "0"], "nombre d'entrées « 0 » invalide"),
         (["audit", "tail", *DPO, "-n", "100000"], "nombre d'entrées « 100000 » invalide : entre 1 et 10 000"),
-        (["audit", "verify", *DPO, "--database", "pas-une-url"], "URL de base de données invalide"),
     ],
 )
 def test_bad_input_exits_2_with_a_french_message_and_no_traceback(
@@ -116,11 +114,16 @@ def test_bad_input_exits_2_with_a_french_message_and_no_traceback(
     assert "Traceback" not in err
 
 
+def test_an_unusable_database_url_exits_3(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["audit", "verify", "--database", "pas-une-url"]) == 3
+    assert "URL de base de données invalide" in capsys.readouterr().err
+
+
 def test_a_missing_key_file_is_reported_not_created(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
-    assert run(["audit", "verify", *DPO]) == 2
+    assert run(["audit", "verify", *DPO]) == 3
     assert "fichier de clés absent" in capsys.readouterr().err
     assert not (tmp_path / "master.key").exists()
 
@@ -141,6 +144,8 @@ def test_the_database_option_selects_another_database(
     run(["audit", "verify", *DPO])
     run(["audit", "verify", *DPO])
     other = database_url if database_url.startswith("postgresql") else f"sqlite:///{data_dir / 'autre.db'}"
+    if not database_url.startswith("postgresql"):
+        migrate(open_database(other))
     report = json_of(capsys, ["audit", "verify", *DPO, "--json", "--database", other])
     assert (report["ok"], report["entries_checked"]) == (True, 0)
 

@@ -23,7 +23,7 @@ from vigie.audit import AuditAction, AuditEvent, Journal
 from vigie.audit.notes import TreeHead, VerifierKey, open_note
 from vigie.audit.witness import CHECKPOINT_FILE, KEY_FILE
 from vigie.cli.app import run
-from vigie.crypto import create_key_file, load_key_file
+from vigie.crypto import load_key_file
 from vigie.store import migrate, open_database
 
 AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -34,7 +34,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("VIGIE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("VIGIE_DATABASE_URL", raising=False)
     monkeypatch.delenv("VIGIE_WITNESS_DIR", raising=False)
-    create_key_file(tmp_path / "master.key")
+    assert run(["init"]) == 0  # the key file and the default database
     return tmp_path
 
 
@@ -127,9 +127,9 @@ def test_witness_catches_the_whole_database_restored_to_an_earlier_signed_state(
 
     backup.restore()
     refused = witness(capsys, database_url, state, code=4)
-    assert refused["ok"] is False
+    assert (refused["error"]["code"], refused["error"]["kind"]) == (4, "tampered")
     expected = "retour en arrière : le témoin a vu 7 entrées signées, le journal n'en présente plus que 3"
-    assert expected in refused["message"]
+    assert expected in refused["error"]["message"]
     assert (state / CHECKPOINT_FILE).read_text(encoding="utf-8") == kept  # the witness still remembers 7
 
 
@@ -184,9 +184,9 @@ def test_witness_refuses_a_checkpoint_signed_by_another_key(
 ) -> None:
     state = tmp_path / "témoin"
     assert run(["audit", "witness", "--dossier", str(state)]) == 0
-    (data_dir / "vigie.db").unlink()
-    (data_dir / "master.key").unlink()
-    create_key_file(data_dir / "master.key")  # a whole new installation, under the same origin
+    for name in ("vigie.db", "vigie.db-wal", "vigie.db-shm", "master.key"):
+        (data_dir / name).unlink(missing_ok=True)
+    assert run(["init"]) == 0  # a whole new installation, under the same origin
     capsys.readouterr()
     assert run(["audit", "witness", "--dossier", str(state)]) == 4
     assert "point de contrôle refusé par le témoin : aucune signature de la clé « localhost/vigie-audit »" in (
@@ -204,14 +204,14 @@ def test_witness_pins_the_key_given_on_first_use_and_refuses_another_later(
     assert (state / KEY_FILE).read_text(encoding="utf-8").strip() == published
     other = VerifierKey("autre.example/journal", VerifierKey.parse(published).public_key).text()
     capsys.readouterr()
-    assert run(["audit", "witness", "--dossier", str(state), "--cle", other]) == 2
+    assert run(["audit", "witness", "--dossier", str(state), "--cle", other]) == 3
     assert "la clé donnée n'est pas celle que le témoin a retenue" in capsys.readouterr().err
 
 
 def test_witness_without_a_directory_says_which_setting_to_give(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["audit", "witness"]) == 2
+    assert run(["audit", "witness"]) == 3
     err = capsys.readouterr().err
     assert "dossier du témoin non indiqué : --dossier ou VIGIE_WITNESS_DIR" in err
 
@@ -230,6 +230,6 @@ def test_witness_refuses_a_directory_others_may_write(
     state = tmp_path / "partagé"
     state.mkdir()
     state.chmod(0o777)
-    assert run(["audit", "witness", "--dossier", str(state)]) == 2
+    assert run(["audit", "witness", "--dossier", str(state)]) == 3
     assert "dossier du témoin modifiable par d'autres utilisateurs" in capsys.readouterr().err
     assert list(state.iterdir()) == []

@@ -74,7 +74,7 @@ def test_subject_show_decrypts_only_for_an_allowed_agent(
         run(
             ["subject", "show", str(paris_subject), "--agent", "paris-sans-attestation", "--purpose", "rights_benefits"]
         )
-        == 2
+        == 1  # refused
     )
     err = capsys.readouterr().err
     assert "secret professionnel" in err and "Traceback" not in err

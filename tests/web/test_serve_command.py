@@ -12,7 +12,6 @@ import pytest
 
 from vigie.cli import serve_cmd
 from vigie.cli.app import run
-from vigie.crypto import create_key_file
 from vigie.environment import Environment
 
 
@@ -49,7 +48,7 @@ def test_serve_refuses_to_start_without_a_key_file_outside_demo_mode(
     code = run(["serve", "--no-demo", "--port", str(free_port())])
 
     out, err = said(capsys)
-    assert code == 2
+    assert code == 3
     assert "Erreur : fichier de clés absent" in err
     assert "vigie init" in err
     assert "Traceback" not in out + err
@@ -60,7 +59,7 @@ def test_serve_refuses_to_start_without_a_key_file_outside_demo_mode(
 def test_serve_with_a_key_file_prints_its_french_url_then_serves(
     served: list[Environment], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    create_key_file(tmp_path / "master.key")
+    assert run(["init"]) == 0  # key file and database: serve outside demo mode creates neither
     port = free_port()
 
     code = run(["serve", "--no-demo", "--host", "127.0.0.1", "--port", str(port)])
@@ -75,14 +74,14 @@ def test_serve_with_a_key_file_prints_its_french_url_then_serves(
 def test_serve_refuses_a_port_already_in_use_in_french(
     served: list[Environment], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    create_key_file(tmp_path / "master.key")
+    assert run(["init"]) == 0
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         code = run(["serve", "--port", str(taken.getsockname()[1])])
 
     _, err = said(capsys)
-    assert code == 2
+    assert code == 3
     assert "impossible d'écouter sur 127.0.0.1" in err
     assert "port déjà utilisé" in err
     assert served == []

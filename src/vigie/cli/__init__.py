@@ -1,4 +1,4 @@
-"""The `vigie` command: thin typer commands over the services; errors become French messages and exit 2."""
+"""The `vigie` command: thin typer commands over the services; errors become French messages and exit codes."""
 
 from __future__ import annotations
 

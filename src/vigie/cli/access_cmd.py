@@ -12,7 +12,7 @@ from rich.table import Table
 from vigie.access.service import Gate, SubjectView
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, out
+from vigie.cli.app import ExitCode, app, out
 from vigie.inputs import parse_categories
 from vigie.settings import load_settings
 
@@ -49,7 +49,7 @@ def check(
     else:
         verdict = "[green]AUTORISÉ[/]" if decision.allowed else "[red]REFUSÉ[/]"
         out.print(f"{verdict} — {decision.reason} (entrée {outcome.entry} du journal)")
-    raise typer.Exit(0 if decision.allowed else 1)
+    raise typer.Exit(ExitCode.OK if decision.allowed else ExitCode.REFUSED)
 
 
 def _view_json(view: SubjectView) -> dict[str, Any]:

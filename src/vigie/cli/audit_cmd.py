@@ -13,23 +13,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.access.journal_reads import JournalReads
-from vigie.audit import TamperedJournal, checkpoint
+from vigie.audit import checkpoint
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.audit.notes import VerifierKey
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.audit.witness import Observation, witness, witness_remote
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, err, out, report_error
+from vigie.cli.app import ExitCode, app, out
 from vigie.environment import Environment
-from vigie.errors import AccessRefused, ConfigurationError, InvalidInput
+from vigie.errors import ConfigurationError, InvalidInput
 from vigie.settings import load_settings
 
 audit_app = typer.Typer(help="Le journal d'audit : vérification, consultation, preuves.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 SOURCE = "cli"
-EXIT_REFUSED = 1
-EXIT_TAMPERED = 4
 
 
 def _whole(field: str, low: int | None = None) -> Any:
@@ -58,27 +56,17 @@ AgentOpt = Annotated[
 
 @contextmanager
 def _reads(database: str | None) -> Iterator[JournalReads]:
-    """The journal-reading service of one command; a refusal (already journaled) exits 1 with its reason."""
+    """The journal-reading service of one command (a refusal, already journaled, exits 1 like any refusal)."""
     with _environment(database) as env:
-        try:
-            yield JournalReads(env)
-        except AccessRefused as refused:
-            report_error(refused)
-            raise typer.Exit(EXIT_REFUSED) from refused
+        yield JournalReads(env)
 
 
 @contextmanager
-def _environment(database: str | None, *, tamper_exits: bool = True) -> Iterator[Environment]:
-    """The environment of one command; its connections are closed when the command ends. A journal that does
-    not verify stops the command with exit 4 (unless the command reports it itself)."""
+def _environment(database: str | None) -> Iterator[Environment]:
+    """The environment of one command; its connections are closed when the command ends."""
     env = prepare(load_settings(database_url=database))
     try:
         yield env
-    except TamperedJournal as error:
-        if not tamper_exits:
-            raise
-        report_error(error)
-        raise typer.Exit(EXIT_TAMPERED) from error
     finally:
         env.engine.dispose()
 
@@ -112,14 +100,14 @@ def verify_cmd(agent: AgentOpt, database: DatabaseOpt = None, as_json: JsonOpt =
         for problem in report.problems:
             out.print(f"  - {problem.message}", highlight=False, markup=False)
     if not report.ok:
-        raise typer.Exit(EXIT_TAMPERED)
+        raise typer.Exit(ExitCode.TAMPERED)
 
 
 @audit_app.command("tail")
 def tail_cmd(
     agent: AgentOpt,
     count: Annotated[
-        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées"), help="nombre d'entrées (20)")
+        int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées"), help="nombre d'entrées")
     ] = 20,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
@@ -158,7 +146,7 @@ def tail_cmd(
 
 @audit_app.command("prove")
 def prove_cmd(
-    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée"), metavar="SEQ", help="numéro de l'entrée")],
+    seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée"), metavar="NUMÉRO", help="numéro de l'entrée")],
     agent: AgentOpt,
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
@@ -182,7 +170,7 @@ def prove_cmd(
         verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
         out.print(f"Preuve vérifiée : {verdict} — {escape(proof.reason)}", highlight=False)
     if not proof.verified:
-        raise typer.Exit(EXIT_TAMPERED)
+        raise typer.Exit(ExitCode.TAMPERED)
 
 
 @audit_app.command("checkpoint")
@@ -238,11 +226,11 @@ def consistency_cmd(
             verdict = "[green]oui[/]" if proof.verified else "[bold red]non[/]"
             out.print(f"Vérifiée contre les points de contrôle signés : {verdict}", highlight=False)
     if proof.verified is False:
-        raise typer.Exit(EXIT_TAMPERED)
+        raise typer.Exit(ExitCode.TAMPERED)
 
 
 def _witness_local(database: str | None, where: Path, trusted: VerifierKey | None) -> Observation:
-    with _environment(database, tamper_exits=False) as env:
+    with _environment(database) as env:
         return witness(env.engine, env.keyring, env.settings.audit_origin, where, key=trusted)
 
 
@@ -267,14 +255,8 @@ def witness_cmd(
     where = directory or settings.witness_dir
     if where is None:
         raise ConfigurationError("dossier du témoin non indiqué : --dossier ou VIGIE_WITNESS_DIR")
-    try:
-        seen = _witness_local(database, where, trusted) if url is None else witness_remote(url, where, key=trusted)
-    except TamperedJournal as error:
-        if as_json:
-            _echo_json({"ok": False, "message": str(error)})
-        else:
-            err.print(f"[bold red]Témoin :[/] {escape(str(error))}", highlight=False)
-        raise typer.Exit(EXIT_TAMPERED) from error
+    # A refused state is a TamperedJournal: exit 4 with its message (JSON under --json), like any command's.
+    seen = _witness_local(database, where, trusted) if url is None else witness_remote(url, where, key=trusted)
     if as_json:
         _echo_json(seen.to_dict())
     else:

@@ -1,5 +1,23 @@
-"""Imports every command module so that each registers its sub-commands on the root app."""
+"""Imports every command module so that each registers its sub-commands on the root app (docs and tests)."""
 
-from vigie.cli import access_cmd, agent_cmd, audit_cmd, demo_cmd, init_cmd, register_cmd, serve_cmd
+from vigie.cli import (
+    access_cmd,
+    agent_cmd,
+    audit_cmd,
+    completion_cmd,
+    demo_cmd,
+    init_cmd,
+    register_cmd,
+    serve_cmd,
+)
 
-__all__ = ["access_cmd", "agent_cmd", "audit_cmd", "demo_cmd", "init_cmd", "register_cmd", "serve_cmd"]
+__all__ = [
+    "access_cmd",
+    "agent_cmd",
+    "audit_cmd",
+    "completion_cmd",
+    "demo_cmd",
+    "init_cmd",
+    "register_cmd",
+    "serve_cmd",
+]

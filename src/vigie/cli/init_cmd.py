@@ -24,7 +24,7 @@ def init(
     """Crée le fichier de clés (droits 0600) et la base ; refuse d'écraser des clés existantes."""
     settings = load_settings(data_dir=data_dir, database_url=database, key_file=key_file)
     create_key_file(settings.resolved_key_file)
-    env = prepare(settings)
+    env = prepare(settings, create_keys=True)  # the key file was just made: loaded, not replaced
     env.engine.dispose()
     report = {"key_file": str(settings.resolved_key_file), "database": settings.resolved_database_url}
     if as_json:

@@ -9,6 +9,7 @@ import typer
 
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
+from vigie.demo.seed import check_request
 from vigie.environment import Environment
 from vigie.settings import load_settings
 from vigie.web import create_app
@@ -56,6 +57,8 @@ def serve(
 ) -> None:
     """Lance le service web : politique de confidentialité et API du registre."""
     settings = load_settings(host=host, port=port, demo=demo)
+    if settings.demo:
+        check_request(subjects, 0, 10.0)  # a size refused before anything is created
     env = prepare(settings, create_keys=settings.demo)
     if settings.demo:
         seed_if_empty(env, subjects)

@@ -37,6 +37,10 @@ from vigie.store.schema import subjects as subjects_table
 
 BATCH_SIZE = 20_000
 MAX_RECORDS_PER_SUBJECT = 1_000.0
+# A demo or benchmark base, not a national one: a million people and their ten million records (the default
+# rate) make a base of a few gigabytes seeded in minutes; a larger synthetic base only fills the disk.
+MAX_SUBJECTS = 1_000_000
+MAX_RECORDS = 20_000_000
 WORKER_NICENESS = 5
 
 
@@ -77,6 +81,10 @@ def check_request(subjects: int, seed: int, records_per_subject: float) -> None:
     """Refuse impossible sizes before anything is opened or written."""
     if subjects < 1:
         raise InvalidInput("nombre de personnes", str(subjects), "il faut au moins une personne")
+    if subjects > MAX_SUBJECTS:
+        raise InvalidInput(
+            "nombre de personnes", str(subjects), f"au plus {french_int(MAX_SUBJECTS)} pour une démonstration"
+        )
     if seed < 0:
         raise InvalidInput("graine", str(seed), "un entier positif ou nul est attendu")
     if not (math.isfinite(records_per_subject) and 0 <= records_per_subject <= MAX_RECORDS_PER_SUBJECT):
@@ -84,6 +92,12 @@ def check_request(subjects: int, seed: int, records_per_subject: float) -> None:
             "nombre moyen d'enregistrements par personne",
             str(records_per_subject),
             f"un nombre entre 0 et {MAX_RECORDS_PER_SUBJECT:.0f} est attendu",
+        )
+    if subjects * records_per_subject > MAX_RECORDS:
+        raise InvalidInput(
+            "nombre moyen d'enregistrements par personne",
+            str(records_per_subject),
+            f"{french_int(subjects)} personnes à ce rythme dépasseraient {french_int(MAX_RECORDS)} enregistrements",
         )
 
 
