@@ -115,7 +115,7 @@ def test_bad_input_exits_2_with_a_french_message_and_no_traceback(
 
 
 def test_an_unusable_database_url_exits_3(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["audit", "verify", "--database", "pas-une-url"]) == 3
+    assert run(["audit", "verify", *DPO, "--database", "pas-une-url"]) == 3
     assert "URL de base de données invalide" in capsys.readouterr().err
 
 
