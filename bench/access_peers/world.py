@@ -9,7 +9,9 @@ The stream exercises the rules all three engines encode: the agent has a role se
 national, and the processing uses the category for the subject's kind (minimisation); the purpose must be
 known. Subjects are never restricted, have no objection and consent to every consent-based processing, so
 the rules on restriction, objection and consent, which only vigie encodes, pass on every request (vigie still
-evaluates them).
+evaluates them). Categories the register reserves to some roles (pathology in fraud control, for the medical
+service) are left out of `uses` and never requested: the peers would need a per-role encoding of them, and
+vigie answers them with the same look-ups as any other category.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from vigie.register import Register
-from vigie.register.models import Processing, Role
+from vigie.register.models import Processing, Role, SubjectData
 from vigie.taxonomy import Category, LegalBasis, SubjectKind
 
 SYNTHETIC_PREFIX = "synth_"
@@ -40,6 +42,7 @@ class Rules:
     consent_processings: frozenset[str]
     local_organisations: tuple[str, ...]
     national_organisation: str
+    reserved: frozenset[tuple[str, SubjectKind, str]] = frozenset()
 
     @property
     def organisations(self) -> tuple[str, ...]:
@@ -71,9 +74,20 @@ def rules_of(register: Register) -> Rules:
         role_processings={role.id: tuple(role.processings) for role in register.roles.values()},
         national_roles=frozenset(role.id for role in register.roles.values() if role.national),
         uses={
-            p.id: {kind: frozenset(c.value for c in cats) for kind, cats in p.subjects.items()}
+            p.id: {
+                kind: frozenset(c.value for c in data.categories)
+                - {c.value for r in data.reserved for c in r.categories}
+                for kind, data in p.subjects.items()
+            }
             for p in register.processings.values()
         },
+        reserved=frozenset(
+            (p.id, kind, c.value)
+            for p in register.processings.values()
+            for kind, data in p.subjects.items()
+            for r in data.reserved
+            for c in r.categories
+        ),
         consent_processings=frozenset(
             p.id for p in register.processings.values() if p.legal_basis is LegalBasis.CONSENT
         ),
@@ -98,7 +112,7 @@ def synthetic_register(base: Register, target_rules: int, seed: int = 7) -> Regi
     for i in range(n_processings):
         ident = f"{SYNTHETIC_PREFIX}processing_{i:05d}"
         subjects = {
-            kind: tuple(rng.sample(categories, CATEGORIES_PER_KIND))
+            kind: SubjectData(categories=tuple(rng.sample(categories, CATEGORIES_PER_KIND)), source=template.source)
             for kind in rng.sample(kinds, KINDS_PER_SYNTHETIC_PROCESSING)
         }
         processings[ident] = template.model_copy(
@@ -252,7 +266,11 @@ def _draw(
             raise _Retry
         organisation = rng.choice([o for o in rules.local_organisations if o != agent.organisation])
     elif why == "minimisation":
-        unused = [c.value for c in Category if c.value not in rules.uses[purpose][kind]]
+        unused = [
+            c.value
+            for c in Category
+            if c.value not in rules.uses[purpose][kind] and (purpose, kind, c.value) not in rules.reserved
+        ]
         if not unused:
             raise _Retry
         category = rng.choice(unused)

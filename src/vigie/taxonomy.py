@@ -33,6 +33,7 @@ class SubjectKind(Vocabulary):
     SUSPECT = "suspect"
     PATIENT = "patient"
     VISITOR = "visitor"
+    SUPPLIER_STAFF = "supplier_staff"
 
 
 SUBJECT_KIND_LABELS: dict[SubjectKind, str] = {
@@ -49,6 +50,7 @@ SUBJECT_KIND_LABELS: dict[SubjectKind, str] = {
     SubjectKind.SUSPECT: "complices ou coauteurs potentiels",
     SubjectKind.PATIENT: "patients",
     SubjectKind.VISITOR: "internautes visitant le site",
+    SubjectKind.SUPPLIER_STAFF: "salariés et représentants légaux des offreurs de soins et prestataires",
 }
 
 
@@ -81,6 +83,7 @@ class Category(Vocabulary):
     PROFESSIONAL_ACTIVITY = "professional_activity"
     PROGRAMMES = "programmes"
     HOUSING = "housing"
+    NATIONALITY = "nationality"
 
 
 CATEGORY_LABELS: dict[Category, str] = {
@@ -110,6 +113,7 @@ CATEGORY_LABELS: dict[Category, str] = {
     Category.PROFESSIONAL_ACTIVITY: "activité professionnelle (catégorie, spécialité, secteur, mode d'exercice)",
     Category.PROGRAMMES: "offres, produits et programmes de l'Assurance Maladie",
     Category.HOUSING: "conditions de logement",
+    Category.NATIONALITY: "nationalité (française, européenne ou autre)",
 }
 
 HEALTH_CATEGORIES: frozenset[Category] = frozenset(c for c in Category if c.value.startswith("health."))
@@ -167,6 +171,7 @@ class LifecycleEvent(Vocabulary):
     FINAL_DECISION = "final_decision"
     COOKIE_SET = "cookie_set"
     CONSENT_GIVEN = "consent_given"
+    ACTIVITY_END = "activity_end"
 
 
 EVENT_LABELS: dict[LifecycleEvent, str] = {
@@ -183,7 +188,56 @@ EVENT_LABELS: dict[LifecycleEvent, str] = {
     LifecycleEvent.FINAL_DECISION: "décision définitive",
     LifecycleEvent.COOKIE_SET: "dépôt du cookie",
     LifecycleEvent.CONSENT_GIVEN: "choix de consentement",
+    LifecycleEvent.ACTIVITY_END: "cessation d'activité (fin d'exercice, fermeture d'établissement ou d'entreprise)",
 }
+
+_NATURAL_PERSONS = frozenset(SubjectKind) - {
+    SubjectKind.HEALTH_ESTABLISHMENT,
+    SubjectKind.CARE_SUPPLIER,
+    SubjectKind.EMPLOYER,
+    SubjectKind.VISITOR,
+}
+
+PERSON_EVENTS: dict[LifecycleEvent, frozenset[SubjectKind]] = {
+    LifecycleEvent.RIGHTS_END: frozenset(
+        {SubjectKind.INSURED, SubjectKind.EMPLOYEE, SubjectKind.SELF_EMPLOYED, SubjectKind.VICTIM, SubjectKind.PATIENT}
+    ),
+    LifecycleEvent.DEATH: _NATURAL_PERSONS,
+    LifecycleEvent.ACTIVITY_END: frozenset(
+        {
+            SubjectKind.HEALTH_PROFESSIONAL,
+            SubjectKind.HEALTH_ESTABLISHMENT,
+            SubjectKind.CARE_SUPPLIER,
+            SubjectKind.EMPLOYER,
+            SubjectKind.SELF_EMPLOYED,
+        }
+    ),
+}
+"""Events that happen to a person, and the kinds of person they can happen to (an establishment never dies,
+it closes). Every other event happens to a record: a case, a programme enrolment, a DMP, a cookie."""
+
+
+class ClockOwner(Vocabulary):
+    """Whose event starts a retention clock."""
+
+    SUBJECT = "subject"
+    FILE_OWNER = "file_owner"
+    RECORD = "record"
+
+
+CLOCK_OWNER_LABELS: dict[ClockOwner, str] = {
+    ClockOwner.SUBJECT: "de la personne concernée",
+    ClockOwner.FILE_OWNER: "du titulaire du dossier",
+    ClockOwner.RECORD: "du dossier",
+}
+
+
+class RetentionBound(Vocabulary):
+    """How a retention period reads: a fixed period, a ceiling, or a ceiling on a life that runs until then."""
+
+    EXACTLY = "exactly"
+    AT_MOST = "at_most"
+    WITHIN_LIMIT = "within_limit"
 
 
 class Theme(Vocabulary):

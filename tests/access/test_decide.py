@@ -154,5 +154,11 @@ def test_a_national_role_wins_when_an_agent_holds_a_local_and_a_national_role(po
 def test_grants_are_compiled_once_per_role_set(policy: Policy) -> None:
     roles = frozenset({"social_worker", "rights_agent"})
     table = policy.grants_for(roles)
-    assert set(table) == {"social_support", "rights_benefits", "service_offers", "digital_services_insured"}
+    assert set(table) == {
+        "social_support",
+        "rights_benefits",
+        "service_offers",
+        "digital_services_insured",
+        "employer_benefit_formalities",
+    }
     assert policy.grants_for(roles) is table

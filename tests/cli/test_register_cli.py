@@ -58,7 +58,9 @@ def test_export_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     for key in ("id", "theme", "legal_basis", "subjects", "recipients", "retention", "objection_allowed", "notices"):
         assert key in fraud
     assert {"event": "case_closed_without_action", "duration": "P1Y"}.items() <= fraud["retention"][0].items()
-    assert fraud["subjects"]["witness"] == ["identification"]
+    assert fraud["subjects"]["witness"]["categories"] == ["identification"]
+    assert fraud["subjects"]["witness"]["source"] == "Lutte contre les fraudes › Données des fraudes et des tiers › 2"
+    assert fraud["retention"][2]["source"] == "Lutte contre les fraudes › Durées de conservation › 2"
 
 
 def test_export_csv_has_one_row_per_processing(tmp_path: Path, register: Register) -> None:
@@ -67,7 +69,7 @@ def test_export_csv_has_one_row_per_processing(tmp_path: Path, register: Registe
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [row["id"] for row in rows] == list(register.processings)
     social = next(row for row in rows if row["id"] == "social_support")
-    assert "support_end P18M" in social["retention"]
+    assert "support_end (record) P18M" in social["retention"]
 
 
 def test_export_markdown_is_readable_french(capsys: pytest.CaptureFixture[str]) -> None:

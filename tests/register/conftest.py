@@ -32,6 +32,16 @@ roles:
   - id: rights_agent
     title: agent des droits
     processings: [rights_benefits]
+  - id: medical_officer
+    title: praticien-conseil
+    processings: [rights_benefits]
+policy_outline:
+  - theme: Gestion des droits
+    sections:
+      - {title: Finalités, paragraphs: 3}
+      - {title: Données, paragraphs: 2}
+      - {title: Destinataires, paragraphs: 1}
+      - {title: Durées de conservation, paragraphs: 1}
 """
 
 THEME = """\
@@ -42,31 +52,55 @@ theme:
 processings:
   - id: rights_benefits
     title: Gestion des droits
-    purposes: [rembourser les frais de santé]
+    source: Gestion des droits › Finalités › 1
+    purposes:
+      - text: rembourser les frais de santé
+        source: Gestion des droits › Finalités › 1
     legal_basis: public_task
     subjects:
-      insured: [identification, nir, health.care]
-    recipients: [cnam_agents, caf]
+      insured:
+        categories: [identification, nir, health.care, health.pathology]
+        source: Gestion des droits › Données › 1-2
+        reserved:
+          - categories: [health.pathology]
+            roles: [medical_officer]
+            source: Gestion des droits › Données › 2
+    recipients:
+      - id: cnam_agents
+        source: Gestion des droits › Destinataires › 1
+      - id: caf
+        source: "decision: échange prévu par une convention nommée"
     retention:
       - event: rights_end
+        of: subject
         duration: P5Y
         label: 5 ans après la fin des droits
+        source: Gestion des droits › Durées de conservation › 1
     objection_allowed: false
     pseudonymised_statistics: true
+    statistics_source: Gestion des droits › Finalités › 3
     notices:
       - title: PUMa Gestion des droits
         date: 2018-12-27
   - id: service_offers
     title: Offres de services
-    purposes: [proposer des offres]
+    source: Gestion des droits › Finalités › 2
+    purposes:
+      - text: proposer des offres
+        source: Gestion des droits › Finalités › 2
     legal_basis: consent
     subjects:
-      insured: [identification, contact]
-    recipients: [cnam_agents]
+      insured:
+        categories: [identification, contact]
+        source: Gestion des droits › Données › 1
+    recipients:
+      - id: cnam_agents
+        source: Gestion des droits › Destinataires › 1
     retention:
-      - event: rights_end
-        duration: P5Y
-        label: 5 ans après la fin des droits
+      - follows: rights_benefits
+        as_kinds: {insured: insured}
+        label: comme la gestion des droits
+        source: "decision: la politique ne donne pas de durée propre aux offres"
     objection_allowed: true
     pseudonymised_statistics: false
 """

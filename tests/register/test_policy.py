@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vigie.register import Policy, Register
-from vigie.taxonomy import Category, LegalBasis, SubjectKind
+from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, SubjectKind
 
 
 def test_processing_may_use_only_the_categories_it_declares_for_the_kind(policy: Policy) -> None:
@@ -19,8 +19,8 @@ def test_compiled_uses_match_the_register_exactly(register: Register, policy: Po
     expected = {
         (p.id, kind, category)
         for p in register.processings.values()
-        for kind, categories in p.subjects.items()
-        for category in categories
+        for kind, data in p.subjects.items()
+        for category in data.categories
     }
     assert policy.uses == expected
 
@@ -31,7 +31,7 @@ def test_witnesses_of_a_fraud_are_known_by_identification_only(policy: Policy) -
 
 def test_recipient_receives_only_processings_that_name_it(register: Register, policy: Policy) -> None:
     for recipient in register.recipients:
-        expected = {p.id for p in register.processings.values() if recipient in p.recipients}
+        expected = {p.id for p in register.processings.values() if recipient in {r.id for r in p.recipients}}
         assert policy.processings_of_recipient(recipient) == expected
     assert policy.processings_of_recipient("unknown") == frozenset()
 
@@ -48,9 +48,19 @@ def test_a_processing_names_only_its_own_recipients(policy: Policy) -> None:
 
 
 def test_retention_rules_come_from_the_register(register: Register, policy: Policy) -> None:
-    assert policy.retention_rules("fraud_control") == register.processings["fraud_control"].retention
-    assert len(policy.retention_rules("fraud_control")) == 3
+    rules = register.processings["fraud_control"].retention
+    clocks = policy.retention_rules("fraud_control")
+    assert [(c.event, c.duration, c.label) for c in clocks] == [(r.event, r.duration, r.label) for r in rules]
+    assert len(clocks) == 3
     assert policy.retention_rules("nothing") == ()
+
+
+def test_a_rule_that_follows_another_processing_compiles_to_that_processings_rules(policy: Policy) -> None:
+    """An IJ formality's employee data ends as the employee's rights do, the employer's as its activity does."""
+    clocks = policy.retention_rules("employer_benefit_formalities")
+    by_kind = {kind: (c.event, c.of, c.duration.iso(), c.via) for c in clocks for kind in c.kinds}
+    assert by_kind[SubjectKind.EMPLOYEE] == (LifecycleEvent.RIGHTS_END, ClockOwner.SUBJECT, "P5Y", "rights_benefits")
+    assert by_kind[SubjectKind.EMPLOYER] == (LifecycleEvent.ACTIVITY_END, ClockOwner.SUBJECT, "P5Y", "rights_benefits")
 
 
 def test_roles_map_to_processings_and_national_roles_are_explicit(policy: Policy) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from vigie.durations import Duration
-from vigie.register import Register
+from vigie.register import Policy, Register
 from vigie.taxonomy import LifecycleEvent as E
 from vigie.taxonomy import Theme
 
@@ -16,10 +16,13 @@ POLICY_PERIODS = [
     ("rights_benefits", E.RIGHTS_END, "P5Y", None),  # au maximum 5 ans après la fin des droits
     ("prevention_campaigns", E.PREVENTION_ACTION, "P5Y", "P3Y"),  # 3 à 5 ans après l'action de prévention
     ("chronic_disease_programmes", E.PROGRAMME_EXIT, "P15Y", None),  # jusqu'à 15 ans, pathologies chroniques
+    ("support_programmes", E.PROGRAMME_EXIT, "P5Y", "P3Y"),  # autres programmes : 3 à 5 ans
     ("dmp", E.DMP_CLOSURE, "P10Y", None),  # archivées 10 ans après la clôture du DMP
     ("social_support", E.SUPPORT_END, "P18M", None),  # au maximum 18 mois après la fin de l'accompagnement
     ("professional_relations", E.DEATH, "P10Y", None),  # exercice professionnel, au maximum 10 ans après décès
+    ("professional_relations", E.ACTIVITY_END, "P10Y", None),  # fermeture d'un établissement (décision)
     ("digital_services_professionals", E.DEATH, "P10Y", None),  # idem pour les services aux professionnels
+    ("digital_services_professionals", E.ACTIVITY_END, "P10Y", None),
     ("occupational_risk_prevention", E.PREVENTION_PROGRAMME_END, "P20Y", None),  # jamais plus de 20 ans
     ("contribution_rate_disputes", E.RATE_DECISION, "P15Y", None),  # 15 ans, contentieux du taux
     ("fraud_control", E.CASE_CLOSED_WITHOUT_ACTION, "P1Y", None),  # un an, dossiers classés sans suite
@@ -29,7 +32,7 @@ POLICY_PERIODS = [
     ("cookies_strictly_necessary", E.COOKIE_SET, "P13M", None),
     ("cookies_audience", E.COOKIE_SET, "P13M", None),
     ("cookies_campaigns", E.COOKIE_SET, "P13M", None),
-    ("cookies_interactivity", E.COOKIE_SET, "P1D", None),  # boutons de partage : 1 jour
+    ("cookies_interactivity", E.COOKIE_SET, "P13M", None),  # 13 mois au plus (Vimeo), 1 jour par cookie de partage
 ]
 
 
@@ -44,12 +47,20 @@ def test_register_holds_each_retention_period_of_the_policy(
         assert matching[0].minimum == Duration.parse(minimum)
 
 
-def test_crisis_processings_follow_the_underlying_benefit_rules(register: Register) -> None:
-    """The policy defers crisis retention to the texts and the benefit's rules: the register says which."""
+def test_crisis_retention_defers_to_the_emergency_texts_then_to_the_benefit_rules(
+    register: Register, policy: Policy
+) -> None:
+    """The policy sets crisis retention by the texts framing the emergency, then by the underlying benefit's
+    rules: every crisis rule says so in data, and compiles to the rights-management clock."""
     crisis = [p for p in register.processings.values() if p.theme is Theme.CRISIS]
     assert crisis
     for processing in crisis:
-        assert any(r.event is E.RIGHTS_END and r.duration == Duration(years=5) for r in processing.retention)
+        clocks = policy.retention_rules(processing.id)
+        assert clocks
+        for clock in clocks:
+            assert clock.defers_to is not None and "état d'urgence ou de crise sanitaire" in clock.defers_to
+            assert (clock.event, clock.duration) == (E.RIGHTS_END, Duration(years=5))
+        assert any(rule.follows == "rights_benefits" for rule in processing.retention)
 
 
 def test_every_cookie_lives_at_most_thirteen_months(register: Register) -> None:

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from starlette.testclient import TestClient
 
 from vigie.environment import Environment
-from vigie.register import Register
+from vigie.register import Policy, Register
 from vigie.taxonomy import LEGAL_BASIS_LABELS, RIGHT_LABELS, LegalBasis
 from vigie.web import create_app
 
@@ -67,20 +67,20 @@ def test_the_home_page_redirects_to_the_privacy_policy(client: TestClient) -> No
 
 
 def test_every_processing_shows_its_title_legal_basis_retention_rules_and_dated_notices(
-    client: TestClient, register: Register
+    client: TestClient, register: Register, policy: Policy
 ) -> None:
     text = read(client).text
 
     for processing in register.processings.values():
         assert processing.title in text
         assert LEGAL_BASIS_LABELS[processing.legal_basis][1:] in text  # the first letter is capitalised
-        for rule in processing.retention:
-            assert rule.label[1:] in text, rule.label
-            assert rule.duration.french() in text
+        for clock in policy.retention_rules(processing.id):
+            assert clock.label[1:] in text, clock.label
+            assert clock.duration.french() in text
         for purpose in processing.purposes:
-            assert purpose[1:] in text
+            assert purpose.text[1:] in text
         for recipient in processing.recipients:
-            assert register.recipients[recipient].name[1:] in text
+            assert register.recipients[recipient.id].name[1:] in text
         for notice in processing.notices:
             dated = f"{notice.title} ({notice.date:%d/%m/%Y})" if notice.date else notice.title
             assert dated in text
@@ -171,6 +171,41 @@ def test_register_text_is_escaped_and_changes_to_the_register_show_on_the_page(e
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Accompagnement" in html
     assert "Durée « modifiée » pour le test" in text
     assert original.retention[0].label[1:] not in text
+
+
+def section_text(html: str, anchor: str) -> str:
+    """The visible text of one processing's section of the page."""
+    start = html.index(f'<section id="{anchor}"')
+    return PageReader(html[start : html.index("</section>", start)]).text
+
+
+def test_the_dmp_section_says_closed_dmps_are_archived_and_what_for(client: TestClient) -> None:
+    """The policy says « archivées 10 ans après la clôture du DMP » for « tout recours gracieux ou contentieux »."""
+    dmp = section_text(client.get(POLICY).text, "traitement-dmp")
+
+    assert "archivées 10 ans après sa clôture (le décès vaut clôture)" in dmp
+    assert "Archivage. Les données sont archivées à compter de l'événement « clôture du DMP (le décès vaut" in dmp
+    assert "tout recours gracieux ou contentieux" in dmp
+    assert "détruites" not in dmp
+
+
+def test_each_processing_shows_the_source_of_each_entry(client: TestClient, register: Register) -> None:
+    html = client.get(POLICY).text
+    fraud = section_text(html, "traitement-fraud_control")
+
+    assert "Sources dans la politique" in fraud
+    assert "Lutte contre les fraudes › Durées de conservation › 2" in fraud
+    for processing in register.processings.values():
+        assert str(processing.source) in section_text(html, f"traitement-{processing.id}")
+
+
+def test_reserved_categories_and_conditions_are_stated_where_the_data_is_listed(client: TestClient) -> None:
+    fraud = section_text(client.get(POLICY).text, "traitement-fraud_control")
+
+    assert "Santé : pathologie : utilisables seulement par : praticien-conseil du service médical" in fraud
+    assert "Seulement si l'information est nécessaire à l'enquête." in fraud
+    dmp = section_text(client.get(POLICY).text, "traitement-dmp")
+    assert "Santé : soins, actes, produits, hospitalisation : conservées, mais consultées par aucun agent" in dmp
 
 
 def test_the_organisations_page_lists_every_director_and_dpo(client: TestClient, register: Register) -> None:

@@ -9,32 +9,90 @@ from starlette.testclient import TestClient
 from vigie import __version__
 from vigie.register import Register
 from vigie.register.models import Processing
+from vigie.register.sources import Source
+
+
+def src(source: Source) -> str | list[str]:
+    """A source as the API writes it: one text, or a list when the entry has several grounds."""
+    texts = [str(ref) for ref in source.refs]
+    return texts[0] if len(texts) == 1 else texts
 
 
 def expected_processing(processing: Processing) -> dict[str, Any]:
-    """What the API must say of one processing, written from the register's models."""
-    return {
+    """What the API must say of one processing, written from the register's models: each entry with its source,
+    fields the register leaves unset as null."""
+    subjects: dict[str, Any] = {}
+    for kind, data in processing.subjects.items():
+        subjects[kind.value] = {
+            "categories": [c.value for c in data.categories],
+            "source": src(data.source),
+            "reserved": [
+                {"categories": [c.value for c in r.categories], "roles": list(r.roles), "source": src(r.source)}
+                for r in data.reserved
+            ],
+            "condition": None,
+        }
+        if data.condition is not None:
+            subjects[kind.value]["condition"] = {"text": data.condition.text, "source": src(data.condition.source)}
+    retention = []
+    for rule in processing.retention:
+        written: dict[str, Any] = {
+            "bound": rule.bound.value,
+            "prevails": rule.prevails,
+            "label": rule.label,
+            "source": src(rule.source),
+            "event": rule.event.value if rule.event else None,
+            "of": rule.of.value if rule.of else None,
+            "duration": rule.duration.iso() if rule.duration else None,
+            "minimum": rule.minimum.iso() if rule.minimum else None,
+            "while": rule.while_,
+            "defers_to": rule.defers_to,
+            "follows": rule.follows,
+            "as_kinds": {k.value: v.value for k, v in rule.as_kinds.items()} if rule.as_kinds else None,
+            "kinds": [k.value for k in rule.kinds] if rule.kinds else None,
+        }
+        retention.append(written)
+    record: dict[str, Any] = {
         "id": processing.id,
         "title": processing.title,
         "theme": processing.theme.value,
-        "purposes": list(processing.purposes),
+        "source": src(processing.source),
+        "purposes": [{"text": p.text, "source": src(p.source)} for p in processing.purposes],
         "legal_basis": processing.legal_basis.value,
-        "subjects": {kind.value: [c.value for c in cats] for kind, cats in processing.subjects.items()},
-        "recipients": list(processing.recipients),
-        "retention": [
-            {
-                "event": rule.event.value,
-                "duration": rule.duration.iso(),
-                "minimum": rule.minimum.iso() if rule.minimum else None,
-                "label": rule.label,
-            }
-            for rule in processing.retention
+        "subjects": subjects,
+        "recipients": [{"id": r.id, "source": src(r.source)} for r in processing.recipients],
+        "retention": retention,
+        "event_mapping": [
+            {"event": m.event.value, "of": m.of.value, "counts_as": m.counts_as.value, "source": src(m.source)}
+            for m in processing.event_mapping
         ],
         "objection_allowed": processing.objection_allowed,
         "pseudonymised_statistics": processing.pseudonymised_statistics,
         "notices": [{"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices],
-        "cookies": processing.cookies.model_dump(mode="json") if processing.cookies else None,
+        "archive": None,
+        "statistics_source": None,
+        "cookies": None,
     }
+    if processing.archive is not None:
+        archive = processing.archive
+        record["archive"] = {
+            "event": archive.event.value,
+            "purpose": archive.purpose,
+            "roles": list(archive.roles),
+            "source": src(archive.source),
+        }
+    if processing.statistics_source is not None:
+        record["statistics_source"] = src(processing.statistics_source)
+    if processing.cookies is not None:
+        record["cookies"] = {
+            "category": processing.cookies.category.value,
+            "consent": processing.cookies.consent.value,
+            "items": [
+                {"name": c.name, "purpose": c.purpose, "lifetime": c.lifetime.iso(), "source": src(c.source)}
+                for c in processing.cookies.items
+            ],
+        }
+    return record
 
 
 def test_each_processing_is_served_with_its_legal_basis_subjects_recipients_retention_and_notices(
@@ -65,6 +123,7 @@ def test_the_whole_register_lists_every_processing_and_organisation_in_order(
     assert [r["id"] for r in body["recipients"]] == list(register.recipients)
     assert [t["id"] for t in body["themes"]] == [t.value for t in register.themes]
     assert body["processings"] == [expected_processing(p) for p in register.processings.values()]
+    assert [part["theme"] for part in body["policy_outline"]] == [part.theme for part in register.outline]
 
 
 def test_an_unknown_processing_is_a_404_explained_in_french(client: TestClient) -> None:

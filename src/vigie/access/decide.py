@@ -24,7 +24,15 @@ _NO_SECRECY = Decision(False, "l'agent n'a pas attesté être soumis au secret p
 _NO_CATEGORY = Decision(False, "aucune catégorie de données demandée")
 
 
-def _minimisation(purpose: str, category: str, subject: SubjectState) -> Decision:
+def _minimisation(policy: Policy, purpose: str, category: str, subject: SubjectState) -> Decision:
+    reserved = policy.reserved_to(purpose, subject.kind, category)
+    if reserved is not None:
+        to = f"aux rôles {', '.join(sorted(reserved))}" if reserved else "à aucun rôle d'agent"
+        return Decision(
+            False,
+            f"pour le traitement « {purpose} », la catégorie « {category} » des {SUBJECT_KIND_LABELS[subject.kind]} "
+            f"est réservée {to}",
+        )
     what = "catégorie" if category in Category._value2member_map_ else "catégorie inconnue"
     return Decision(
         False,
@@ -50,18 +58,18 @@ def decide(
         return Decision(False, f"aucun rôle de l'agent ne sert le traitement « {purpose} » (besoin d'en connaître)")
     if agent.secrecy_attested_on is None:
         return _NO_SECRECY
-    granted, national = found
+    granted, national, allowed = found
     if agent.organisation != subject.organisation and not national:
         return Decision(
             False,
             f"la personne relève de {subject.organisation} et l'agent de {agent.organisation} ; "
             "seul un rôle national peut agir hors de son organisme",
         )
-    used = policy.categories_of.get((purpose, subject.kind), _NOTHING)
+    used = allowed.get(subject.kind, _NOTHING)  # the role set's categories: reserved ones already left out
     empty = True
     for category in categories:
         if category not in used:
-            return _minimisation(purpose, category, subject)
+            return _minimisation(policy, purpose, category, subject)
         empty = False
     if empty:
         return _NO_CATEGORY

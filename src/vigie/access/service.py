@@ -123,7 +123,8 @@ class Gate:
         with connect(self.env.engine) as connection:
             agent, state, problem = self._parties(connection, agent_id, subject_id, today)
         if categories is None:
-            uses = self.env.policy.categories_of.get((purpose, state.kind), ()) if state is not None else ()
+            policy = self.env.policy
+            uses = policy.categories_for(agent.roles, purpose, state.kind) if state and agent else frozenset()
             categories = tuple(sorted(c.value for c in uses))
         if problem is not None or agent is None or state is None:
             decision = Decision(False, problem or "demande incomplète")

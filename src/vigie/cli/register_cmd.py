@@ -12,8 +12,10 @@ from rich.table import Table
 from vigie.cli.app import app, out
 from vigie.register import load_register
 from vigie.register.export import ExportFormat, export
+from vigie.register.policy import retention_clocks
 from vigie.register.summary import summary
-from vigie.taxonomy import EVENT_LABELS, LEGAL_BASIS_LABELS
+from vigie.register.trace import clock_start, decisions, processing_entries
+from vigie.taxonomy import LEGAL_BASIS_LABELS
 
 register_app = typer.Typer(help="Le registre des traitements.", no_args_is_help=True)
 app.add_typer(register_app, name="register")
@@ -31,13 +33,18 @@ def check(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--jso
         return
     out.print(
         f"Registre valide : {counts['processings']} traitements, {counts['themes']} thématiques, "
-        f"{counts['notices']} mentions d'information, {counts['organisations']} organismes."
+        f"{counts['notices']} mentions d'information, {counts['organisations']} organismes ; "
+        f"{len(decisions(register))} entrées reposent sur une décision du registre (vigie register sources)."
     )
 
 
 @register_app.command("show")
-def show(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Affiche un résumé lisible du registre."""
+def show(
+    directory: DirArg = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    sources: Annotated[bool, typer.Option("--sources", help="affiche la source de chaque entrée")] = False,
+) -> None:
+    """Affiche un résumé lisible du registre (avec --sources : d'où vient chaque entrée)."""
     register = load_register(directory)
     if as_json:
         out.print_json(json.dumps(summary(register), ensure_ascii=False))
@@ -49,15 +56,45 @@ def show(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json
         for column in ("Traitement", "Base légale", "Conservation", "Opposition", "Mentions"):
             table.add_column(column, overflow="fold")
         for p in processings:
+            clocks = retention_clocks(p, register.processings)
             table.add_row(
                 p.id,
                 p.title,
                 LEGAL_BASIS_LABELS[p.legal_basis],
-                "\n".join(f"{r.duration.french()} après : {EVENT_LABELS[r.event]}" for r in p.retention),
+                "\n".join(f"{c.duration.french()} après : {clock_start(c)}" for c in clocks),
                 "oui" if p.objection_allowed else "non",
                 str(len(p.notices)),
             )
         out.print(table)
+        if sources:
+            for p in processings:
+                out.print(f"[bold]{p.id}[/]", markup=True)
+                for entry in processing_entries(register, p):
+                    out.print(f"  {entry.field} : {entry.source}", markup=False, highlight=False)
+
+
+@register_app.command("sources")
+def sources_cmd(directory: DirArg = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Liste les entrées du registre fondées sur une décision (là où la politique se tait), pour revue."""
+    found = decisions(load_register(directory))
+    if as_json:
+        rows = [
+            {
+                "processing": e.processing,
+                "field": e.field,
+                "label": e.label,
+                "decisions": [d.reason for d in e.source.decisions],
+                "citations": [str(c) for c in e.source.citations],
+            }
+            for e in found
+        ]
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    out.print(f"{len(found)} entrées reposent sur une décision du registre :")
+    for entry in found:
+        out.print(f"- {entry.processing}.{entry.field} ({entry.label})", markup=False, highlight=False)
+        for decision in entry.source.decisions:
+            out.print(f"    décision : {decision.reason}", markup=False, highlight=False)
 
 
 @register_app.command("export")

@@ -244,6 +244,7 @@ GENERATORS: dict[str, Generator] = {
     "professional_activity": professional_activity,
     "programmes": _choice("offre", vocab.OFFERS),
     "housing": _choice("logement", vocab.HOUSING),
+    "nationality": _choice("nationalite", vocab.NATIONALITIES),
 }
 """One generator per category; a category not listed gets a dated stub, so new categories still seed."""
 

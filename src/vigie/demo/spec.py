@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from vigie.demo.geography import population_weight
 from vigie.register import Policy, Register
 from vigie.register.models import OrganisationKind
-from vigie.taxonomy import LifecycleEvent, SubjectKind
+from vigie.taxonomy import PERSON_EVENTS, LifecycleEvent, SubjectKind
 
 KIND_MIX: tuple[tuple[SubjectKind, float, float], ...] = (
     # kind, share of the population, records relative to an insured person
@@ -68,8 +68,8 @@ EVENT_WEIGHTS: dict[LifecycleEvent, float] = {
     LifecycleEvent.FINAL_DECISION: 1.0,
 }
 
-SUBJECT_LEVEL_EVENTS = frozenset({LifecycleEvent.RIGHTS_END, LifecycleEvent.DEATH})
-"""Clocks started by a date on the subject row (`rights_end_on`, `death_on`), not by the record."""
+SUBJECT_LEVEL_EVENTS = frozenset(PERSON_EVENTS)
+"""Clocks started by a date of a person (`rights_end_on`, `death_on`, an end of activity), not by the record."""
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ SERVICES = _q(["compte ameli", "amelipro", "net-entreprises", "application ameli
 PROGRAMMES = _q(["M'T dents", "dépistage du cancer colorectal", "vaccination antigrippale", "prévention des TMS"])
 OFFERS = _q(["sophia", "PRADO", "ROSP", "Asalée", "Santé active"])
 PLACES = _q(["cabinet de ville", "hôpital", "domicile", "téléconsultation", "centre de santé"])
+NATIONALITIES = _q(["française", "européenne", "autre"])
 HOUSING = _q(["locataire", "propriétaire", "hébergé", "logement d'urgence", "sans domicile stable"])
 SPECIALTIES = _q(["médecine générale", "soins infirmiers", "kinésithérapie", "pharmacie", "cardiologie"])
 ACT_CODES = _q([a[0] for a in ACTS])

@@ -8,7 +8,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from vigie.register.models import Processing
+from vigie.register.models import Processing, RetentionRule
 from vigie.register.register import Register
 from vigie.taxonomy import CATEGORY_LABELS, LEGAL_BASIS_LABELS, SUBJECT_KIND_LABELS
 
@@ -20,29 +20,9 @@ class ExportFormat(StrEnum):
 
 
 def processing_record(processing: Processing) -> dict[str, Any]:
-    """One processing as plain JSON-ready data (the shape of the API and of the JSON export)."""
-    return {
-        "id": processing.id,
-        "title": processing.title,
-        "theme": processing.theme.value,
-        "purposes": list(processing.purposes),
-        "legal_basis": processing.legal_basis.value,
-        "subjects": {kind.value: [c.value for c in cats] for kind, cats in processing.subjects.items()},
-        "recipients": list(processing.recipients),
-        "retention": [
-            {
-                "event": rule.event.value,
-                "duration": rule.duration.iso(),
-                **({"minimum": rule.minimum.iso()} if rule.minimum else {}),
-                "label": rule.label,
-            }
-            for rule in processing.retention
-        ],
-        "objection_allowed": processing.objection_allowed,
-        "pseudonymised_statistics": processing.pseudonymised_statistics,
-        "notices": [{"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices],
-        **({"cookies": processing.cookies.model_dump(mode="json")} if processing.cookies is not None else {}),
-    }
+    """One processing as plain JSON-ready data (the shape of the API and of the JSON export): the register's own
+    shape (docs/register.md), sources included, fields left unset as null."""
+    return processing.model_dump(mode="json", by_alias=True)
 
 
 def register_record(register: Register) -> dict[str, Any]:
@@ -55,6 +35,7 @@ def register_record(register: Register) -> dict[str, Any]:
         "roles": [r.model_dump(mode="json") for r in register.roles.values()],
         "themes": [t.model_dump(mode="json") for t in register.themes.values()],
         "processings": [processing_record(p) for p in register.processings.values()],
+        "policy_outline": [part.model_dump(mode="json") for part in register.outline],
     }
 
 
@@ -72,15 +53,22 @@ CSV_COLUMNS = (
 )
 
 
+def _rule_text(rule: RetentionRule) -> str:
+    if rule.follows is not None:
+        return f"follows {rule.follows}"
+    assert rule.event is not None and rule.of is not None and rule.duration is not None
+    return f"{rule.event.value} ({rule.of.value}) {rule.duration.iso()}"
+
+
 def _csv_row(processing: Processing) -> list[str]:
     return [
         processing.id,
         processing.theme.value,
         processing.title,
         processing.legal_basis.value,
-        "; ".join(f"{k.value}: {', '.join(c.value for c in cats)}" for k, cats in processing.subjects.items()),
-        ", ".join(processing.recipients),
-        "; ".join(f"{rule.event.value} {rule.duration.iso()}" for rule in processing.retention),
+        "; ".join(f"{k.value}: {', '.join(c.value for c in d.categories)}" for k, d in processing.subjects.items()),
+        ", ".join(r.id for r in processing.recipients),
+        "; ".join(_rule_text(rule) for rule in processing.retention),
         "oui" if processing.objection_allowed else "non",
         "oui" if processing.pseudonymised_statistics else "non",
         str(len(processing.notices)),
@@ -94,11 +82,12 @@ def _markdown(register: Register) -> str:
         for p in processings:
             lines += [f"### {p.title} (`{p.id}`)", ""]
             lines.append(f"- **Base légale** : {LEGAL_BASIS_LABELS[p.legal_basis]}")
-            lines.append("- **Finalités** : " + " ; ".join(p.purposes))
-            for kind, categories in p.subjects.items():
-                cats = ", ".join(CATEGORY_LABELS[c] for c in categories)
-                lines.append(f"- **Données des {SUBJECT_KIND_LABELS[kind]}** : {cats}")
-            recipients = ", ".join(register.recipients[r].name for r in p.recipients)
+            lines.append("- **Finalités** : " + " ; ".join(purpose.text for purpose in p.purposes))
+            for kind, data in p.subjects.items():
+                cats = ", ".join(CATEGORY_LABELS[c] for c in data.categories)
+                condition = f" ({data.condition.text})" if data.condition is not None else ""
+                lines.append(f"- **Données des {SUBJECT_KIND_LABELS[kind]}**{condition} : {cats}")
+            recipients = ", ".join(register.recipients[r.id].name for r in p.recipients)
             lines.append(f"- **Destinataires** : {recipients}")
             lines.append("- **Conservation** : " + " ; ".join(rule.label for rule in p.retention))
             lines.append(f"- **Droit d'opposition** : {'oui' if p.objection_allowed else 'non'}")

@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from vigie.errors import Problem, RegisterError
+from vigie.register.checks import outline_index, retention_findings, unresolved_sources
 from vigie.register.messages import french_message, location
 from vigie.register.models import (
     Controller,
     Organisation,
+    OutlineTheme,
     Processing,
     Recipient,
     Role,
@@ -30,7 +32,16 @@ from vigie.taxonomy import Theme
 
 M = TypeVar("M", bound=BaseModel)
 
-SECTIONS = ("controller", "supervisory_authority", "organisations", "recipients", "roles", "theme", "processings")
+SECTIONS = (
+    "controller",
+    "supervisory_authority",
+    "policy_outline",
+    "organisations",
+    "recipients",
+    "roles",
+    "theme",
+    "processings",
+)
 
 
 def shipped_register_dir() -> Path:
@@ -156,6 +167,7 @@ def load_register(directory: Path | None = None) -> Register:
     roles: list[_Located] = []
     themes: list[_Located] = []
     processings: list[_Located] = []
+    outline: list[_Located] = []
 
     for doc in docs:
         data = doc.data
@@ -169,6 +181,7 @@ def load_register(directory: Path | None = None) -> Register:
             ("organisations", Organisation, "code", organisations),
             ("recipients", Recipient, "id", recipients),
             ("roles", Role, "id", roles),
+            ("policy_outline", OutlineTheme, "theme", outline),
         ):
             for position, raw in enumerate(collector.listing(data.get(section), doc, (section,))):
                 label = _label(raw, key, section, position)
@@ -182,7 +195,11 @@ def load_register(directory: Path | None = None) -> Register:
             collector.problems.append(Problem(str(directory), None, section, "section absente du registre"))
         for extra in found_list[1:]:
             collector.problems.append(extra.problem((), section, "section définie plusieurs fois"))
-    for section, bucket in (("organisations", organisations), ("processings", processings)):
+    for section, bucket in (
+        ("organisations", organisations),
+        ("processings", processings),
+        ("policy_outline", outline),
+    ):
         if not bucket and not collector.unreadable and not any(p.field.startswith(section) for p in collector.problems):
             collector.problems.append(Problem(str(directory), None, section, "aucun élément dans le registre"))
 
@@ -191,9 +208,11 @@ def load_register(directory: Path | None = None) -> Register:
     by_role = _unique(roles, "id", "rôle", collector)
     by_theme = _unique(themes, "id", "thématique", collector)
     by_processing = _unique(processings, "id", "traitement", collector)
+    by_part = _unique(outline, "theme", "partie du plan de la politique", collector)
 
     if not collector.unreadable:
         _check_references(collector, singletons["controller"], by_code, by_recipient, by_role, by_processing)
+        _check_processings(collector, by_processing, by_role, by_part)
 
     if collector.problems:
         raise RegisterError(collector.problems)
@@ -205,6 +224,7 @@ def load_register(directory: Path | None = None) -> Register:
         roles={ident: found.item for ident, found in by_role.items()},
         themes={Theme(ident): found.item for ident, found in by_theme.items()},
         processings={ident: found.item for ident, found in by_processing.items()},
+        outline=tuple(found.item for found in by_part.values()),
     )
 
 
@@ -259,7 +279,9 @@ def _check_references(
                 located.problem(("national_body",), "controller.national_body", f"organisation inconnue « {body} »")
             )
     for ident, located in by_processing.items():
-        for position, recipient in enumerate(_strings(located.raw.get("recipients"))):
+        refs = located.raw.get("recipients")
+        ids = [r.get("id") if isinstance(r, dict) else None for r in refs] if isinstance(refs, list) else []
+        for position, recipient in enumerate(_strings(ids)):
             if recipient is not None and recipient not in by_recipient:
                 collector.problems.append(
                     located.problem(
@@ -278,3 +300,22 @@ def _check_references(
                         f"traitement inconnu « {processing} »",
                     )
                 )
+
+
+def _check_processings(
+    collector: _Collector,
+    by_processing: dict[str, _Located],
+    by_role: dict[str, _Located],
+    by_part: dict[str, _Located],
+) -> None:
+    """Sources that resolve in the outline; reserved and archive roles that exist; retention that ends."""
+    parts = [found.item for found in by_part.values()]
+    # an outline part that failed validation would make every citation of it a false alarm: check none then
+    outline = outline_index(parts) if all(part is not None for part in parts) else {}
+    valid = {ident: found.item for ident, found in by_processing.items() if found.item is not None}
+    for ident, located in by_processing.items():
+        findings = unresolved_sources(located.raw, ident, outline) if outline else []
+        if located.item is not None:
+            findings += retention_findings(located.item, valid, by_role.keys(), by_processing.keys())
+        for sub, field, message in findings:
+            collector.problems.append(located.problem(sub, field, message))

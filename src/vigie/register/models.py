@@ -11,10 +11,11 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
 from vigie.durations import Duration
-from vigie.taxonomy import Category, LegalBasis, LifecycleEvent, SubjectKind, Theme
+from vigie.register.sources import SourceField
+from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind, Theme
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 ORGANISATION_CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")
@@ -109,12 +110,71 @@ class Role(Frozen):
 
 
 class RetentionRule(Frozen):
-    """How long data is kept: `duration` after `event`; `minimum` when the policy states a range."""
+    """How long data is kept, and what starts the clock.
+
+    A clock rule: `duration` after `event`, an event of `of` (the person the record is about, the person whose
+    file holds it, or the record itself); `minimum` when the policy states a range; `bound` says whether the
+    period is fixed, a ceiling, or a ceiling on a life that runs until then (`while_`). A follow rule instead
+    applies the rules another processing gives a kind of person (`follows`, `as_kinds`). `kinds` limits a rule
+    to some kinds of person (all of the processing's by default). See docs/register.md for how a sweep reads
+    several rules.
+    """
+
+    event: LifecycleEvent | None = None
+    of: ClockOwner | None = None
+    duration: IsoDuration | None = None
+    minimum: IsoDuration | None = None
+    bound: RetentionBound = RetentionBound.AT_MOST
+    while_: str | None = Field(default=None, alias="while", min_length=1)
+    prevails: bool = False
+    defers_to: str | None = Field(default=None, min_length=1)
+    follows: str | None = None
+    as_kinds: dict[SubjectKind, SubjectKind] | None = None
+    kinds: tuple[SubjectKind, ...] | None = Field(default=None, min_length=1)
+    label: str = Field(min_length=1)
+    source: SourceField
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _shape(self) -> RetentionRule:
+        if self.follows is not None:
+            clock = ("event", "of", "duration", "minimum", "while_")
+            if any(getattr(self, name) is not None for name in clock):
+                raise ValueError("une règle qui suit un autre traitement ne donne ni événement ni durée")
+            if not self.as_kinds:
+                raise ValueError("as_kinds manquant : pour chaque type de personne, le type dont suivre les règles")
+            return self
+        missing = [name for name in ("event", "of", "duration") if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"champ obligatoire manquant : {', '.join(missing)} (ou follows)")
+        if self.as_kinds is not None:
+            raise ValueError("as_kinds ne s'emploie qu'avec follows")
+        if self.bound is RetentionBound.WITHIN_LIMIT and self.while_ is None:
+            raise ValueError("une durée « within_limit » dit ce qui dure jusque-là (champ while)")
+        return self
+
+    def applies_to(self, kind: SubjectKind) -> bool:
+        """Does this rule govern records about a person of `kind`?"""
+        return self.kinds is None or kind in self.kinds
+
+
+class EventMapping(Frozen):
+    """An event that counts as another for one processing (the holder's death closes the DMP)."""
 
     event: LifecycleEvent
-    duration: IsoDuration
-    minimum: IsoDuration | None = None
-    label: str
+    of: ClockOwner
+    counts_as: LifecycleEvent
+    source: SourceField
+
+
+class Archive(Frozen):
+    """After `event`, the processing's records are archived: kept, used by `roles` only for `purpose`."""
+
+    event: LifecycleEvent
+    purpose: str = Field(min_length=1)
+    roles: tuple[str, ...] = ()
+    source: SourceField
 
 
 class Notice(Frozen):
@@ -143,6 +203,7 @@ class Cookie(Frozen):
     name: str
     purpose: str
     lifetime: IsoDuration
+    source: SourceField
 
 
 class CookieSet(Frozen):
@@ -151,26 +212,93 @@ class CookieSet(Frozen):
     items: tuple[Cookie, ...] = Field(min_length=1)
 
 
+class Purpose(Frozen):
+    text: str = Field(min_length=1)
+    source: SourceField
+
+
+class Reservation(Frozen):
+    """Categories only `roles` may use (none: held, but read by no agent), e.g. pathology for the medical service."""
+
+    categories: tuple[Category, ...] = Field(min_length=1)
+    roles: tuple[str, ...]
+    source: SourceField
+
+
+class Condition(Frozen):
+    text: str = Field(min_length=1)
+    source: SourceField
+
+
+class SubjectData(Frozen):
+    """The categories a processing uses for one kind of person, and on what ground."""
+
+    categories: tuple[Category, ...] = Field(min_length=1)
+    source: SourceField
+    condition: Condition | None = None
+    reserved: tuple[Reservation, ...] = ()
+
+    @model_validator(mode="after")
+    def _reserved_are_used(self) -> SubjectData:
+        for reservation in self.reserved:
+            for category in reservation.categories:
+                if category not in self.categories:
+                    raise ValueError(f"catégorie réservée « {category.value} » absente des catégories utilisées")
+        return self
+
+
+class RecipientRef(Frozen):
+    id: str
+    source: SourceField
+
+
 class Processing(Frozen):
     """One processing activity: a row of the register, from which access and retention are derived."""
 
     id: str
     title: str
     theme: Theme
-    purposes: tuple[str, ...] = Field(min_length=1)
+    source: SourceField
+    purposes: tuple[Purpose, ...] = Field(min_length=1)
     legal_basis: LegalBasis
-    subjects: dict[SubjectKind, tuple[Category, ...]] = Field(min_length=1)
-    recipients: tuple[str, ...] = Field(min_length=1)
+    subjects: dict[SubjectKind, SubjectData] = Field(min_length=1)
+    recipients: tuple[RecipientRef, ...] = Field(min_length=1)
     retention: tuple[RetentionRule, ...] = Field(min_length=1)
+    event_mapping: tuple[EventMapping, ...] = ()
+    archive: Archive | None = None
     objection_allowed: bool
     pseudonymised_statistics: bool
+    statistics_source: SourceField | None = None
     notices: tuple[Notice, ...] = ()
     cookies: CookieSet | None = None
 
     _id = field_validator("id")(_identifier)
+
+    @model_validator(mode="after")
+    def _statistics_grounded(self) -> Processing:
+        if self.pseudonymised_statistics and self.statistics_source is None:
+            raise ValueError("statistics_source manquant : des statistiques pseudonymisées doivent avoir une source")
+        return self
+
+    def categories(self, kind: SubjectKind) -> tuple[Category, ...]:
+        """The categories used for `kind` (empty when the processing has none for it)."""
+        data = self.subjects.get(kind)
+        return data.categories if data is not None else ()
 
 
 class ThemeInfo(Frozen):
     id: Theme
     title: str
     summary: str
+
+
+class OutlineSection(Frozen):
+    title: str = Field(min_length=1)
+    paragraphs: int = Field(ge=1)
+
+
+class OutlineTheme(Frozen):
+    """One part of the policy as the register cites it: its title and its sections with their paragraph counts."""
+
+    theme: str = Field(min_length=1)
+    sections: tuple[OutlineSection, ...] = Field(min_length=1)

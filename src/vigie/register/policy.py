@@ -11,11 +11,89 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from vigie.decision import Decision
-from vigie.register.models import RetentionRule
+from vigie.durations import Duration
+from vigie.register.models import Archive, Processing, RetentionRule
 from vigie.register.register import Register
-from vigie.taxonomy import Category, LegalBasis, SubjectKind
+from vigie.register.sources import Source
+from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind
 
 Triple = tuple[str, SubjectKind, Category]
+Grant = tuple[Decision, bool, Mapping[SubjectKind, frozenset[Category]]]
+"""An allowed decision, whether the role is national, and the categories the role set may use per kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """One compiled retention rule, in the form a sweep computes end dates from (see docs/register.md).
+
+    The clock starts at the first of `events` that happened: each is an event and whose it is, the rule's own
+    (`event` of `of`) first, then those an event mapping counts as it (the DMP holder's death); the record
+    ends `duration` later (see `register.ends`). Rules that follow another processing are already resolved:
+    `via` names the processing whose rule this is.
+    """
+
+    event: LifecycleEvent
+    events: tuple[tuple[ClockOwner, LifecycleEvent], ...]
+    of: ClockOwner
+    duration: Duration
+    minimum: Duration | None
+    bound: RetentionBound
+    kinds: frozenset[SubjectKind]
+    prevails: bool
+    while_: str | None
+    defers_to: str | None
+    label: str
+    source: Source
+    via: str | None = None
+
+
+def retention_clocks(processing: Processing, processings: Mapping[str, Processing]) -> tuple[Clock, ...]:
+    """The clocks of one processing, rules that follow another processing resolved to that one's rules."""
+    all_kinds = frozenset(processing.subjects)
+    mapped: dict[LifecycleEvent, list[tuple[ClockOwner, LifecycleEvent]]] = {}
+    for mapping in processing.event_mapping:
+        mapped.setdefault(mapping.counts_as, []).append((mapping.of, mapping.event))
+
+    def clock(
+        rule: RetentionRule,
+        kinds: frozenset[SubjectKind],
+        via: str | None,
+        label: str,
+        source: Source,
+        defers: str | None,
+    ) -> Clock:
+        assert rule.event is not None and rule.of is not None and rule.duration is not None
+        return Clock(
+            event=rule.event,
+            events=((rule.of, rule.event), *mapped.get(rule.event, ())),
+            of=rule.of,
+            duration=rule.duration,
+            minimum=rule.minimum,
+            bound=rule.bound,
+            kinds=kinds,
+            prevails=rule.prevails,
+            while_=rule.while_,
+            defers_to=defers or rule.defers_to,
+            label=label,
+            source=source,
+            via=via,
+        )
+
+    built: list[Clock] = []
+    for rule in processing.retention:
+        kinds = frozenset(rule.kinds) if rule.kinds is not None else all_kinds
+        if rule.follows is None:
+            built.append(clock(rule, kinds, None, rule.label, rule.source, None))
+            continue
+        target = processings[rule.follows]
+        for kind, as_kind in (rule.as_kinds or {}).items():
+            if kind not in kinds:
+                continue
+            for followed in target.retention:
+                if followed.applies_to(as_kind) and followed.follows is None:
+                    source = Source(rule.source.refs + followed.source.refs)
+                    built.append(clock(followed, frozenset({kind}), target.id, rule.label, source, rule.defers_to))
+    return tuple(built)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +106,15 @@ class Policy:
     recipients_of: Mapping[str, frozenset[str]]
     processings_for_recipient: Mapping[str, frozenset[str]]
     nir_recipients: frozenset[str]
-    retention: Mapping[str, tuple[RetentionRule, ...]]
+    retention: Mapping[str, tuple[Clock, ...]]
     role_processings: Mapping[str, frozenset[str]]
     national_roles: frozenset[str]
     audit_roles: frozenset[str]
     consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
-    role_set_grants: dict[frozenset[str], Mapping[str, tuple[Decision, bool]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    reserved: Mapping[tuple[str, SubjectKind], Mapping[str, frozenset[str]]]  # categories hash as their text
+    archives: Mapping[str, Archive]
+    role_set_grants: dict[frozenset[str], Mapping[str, Grant]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def compile(cls, register: Register) -> Policy:
@@ -45,18 +123,24 @@ class Policy:
         by_recipient: dict[str, set[str]] = {ident: set() for ident in register.recipients}
         for processing in processings:
             for recipient in processing.recipients:
-                by_recipient[recipient].add(processing.id)
+                by_recipient[recipient.id].add(processing.id)
         categories_of = {
-            (p.id, kind): frozenset(categories) for p in processings for kind, categories in p.subjects.items()
+            (p.id, kind): frozenset(data.categories) for p in processings for kind, data in p.subjects.items()
         }
+        reserved: dict[tuple[str, SubjectKind], dict[str, frozenset[str]]] = {}
+        for p in processings:
+            for kind, data in p.subjects.items():
+                for reservation in data.reserved:
+                    for category in reservation.categories:
+                        reserved.setdefault((p.id, kind), {})[category] = frozenset(reservation.roles)
         return cls(
             uses=frozenset((pid, kind, c) for (pid, kind), cats in categories_of.items() for c in cats),
             legal_basis=MappingProxyType({p.id: p.legal_basis for p in processings}),
             objection_allowed=frozenset(p.id for p in processings if p.objection_allowed),
-            recipients_of=MappingProxyType({p.id: frozenset(p.recipients) for p in processings}),
+            recipients_of=MappingProxyType({p.id: frozenset(r.id for r in p.recipients) for p in processings}),
             processings_for_recipient=MappingProxyType({r: frozenset(ps) for r, ps in by_recipient.items()}),
             nir_recipients=frozenset(r.id for r in register.recipients.values() if r.nir_allowed),
-            retention=MappingProxyType({p.id: p.retention for p in processings}),
+            retention=MappingProxyType({p.id: retention_clocks(p, register.processings) for p in processings}),
             role_processings=MappingProxyType(
                 {role.id: frozenset(role.processings) for role in register.roles.values()}
             ),
@@ -64,31 +148,54 @@ class Policy:
             audit_roles=frozenset(role.id for role in register.roles.values() if role.audit),
             consent_purposes=frozenset(p.id for p in processings if p.legal_basis is LegalBasis.CONSENT),
             categories_of=MappingProxyType(categories_of),
+            reserved=MappingProxyType({key: MappingProxyType(value) for key, value in reserved.items()}),
+            archives=MappingProxyType({p.id: p.archive for p in processings if p.archive is not None}),
         )
 
-    def grants_for(self, roles: frozenset[str]) -> Mapping[str, tuple[Decision, bool]]:
-        """purpose -> (allowed decision, national) for an agent holding `roles`, compiled once per role set.
+    def grants_for(self, roles: frozenset[str]) -> Mapping[str, Grant]:
+        """purpose -> (allowed decision, national, categories per kind) for an agent holding `roles`, compiled
+        once per role set.
 
         Agents share a handful of role sets, so this memo stays small; it turns the walk over an agent's
         roles into one look-up per decision, and builds each allowed decision once. When several roles serve
-        a purpose, a national one wins.
+        a purpose, a national one wins. A category reserved to other roles (pathology in fraud control, for
+        the medical service) is left out of the role set's categories, so the gate's minimisation check
+        enforces the reservation at no extra cost.
         """
         table = self.role_set_grants.get(roles)
         if table is None:
-            built: dict[str, tuple[Decision, bool]] = {}
+            built: dict[str, Grant] = {}
             for role in sorted(roles):
                 national = role in self.national_roles
                 for purpose in self.role_processings.get(role, ()):
                     if purpose not in built or (national and not built[purpose][1]):
                         reason = f"autorisé : rôle {role} pour le traitement « {purpose} »"
-                        built[purpose] = (Decision(True, reason), national)
+                        built[purpose] = (Decision(True, reason), national, self._categories_for(roles, purpose))
             table = self.role_set_grants[roles] = MappingProxyType(built)
         return table
+
+    def _categories_for(self, roles: frozenset[str], purpose: str) -> Mapping[SubjectKind, frozenset[Category]]:
+        allowed: dict[SubjectKind, frozenset[Category]] = {}
+        for (pid, kind), categories in self.categories_of.items():
+            if pid != purpose:
+                continue
+            reserved = self.reserved.get((pid, kind), {})
+            allowed[kind] = frozenset(c for c in categories if c not in reserved or reserved[c] & roles)
+        return MappingProxyType(allowed)
+
+    def categories_for(self, roles: frozenset[str], purpose: str, kind: SubjectKind) -> frozenset[Category]:
+        """The categories of a `kind` of person that an agent holding `roles` may use for `purpose`."""
+        grant = self.grants_for(roles).get(purpose)
+        return grant[2].get(kind, frozenset()) if grant is not None else frozenset()
+
+    def reserved_to(self, purpose: str, kind: SubjectKind, category: str) -> frozenset[str] | None:
+        """The roles `category` is reserved to for `purpose` and `kind`, or None when it is not reserved."""
+        return self.reserved.get((purpose, kind), {}).get(category)
 
     def processings_of_recipient(self, recipient: str) -> frozenset[str]:
         """The processings whose data `recipient` may receive."""
         return self.processings_for_recipient.get(recipient, frozenset())
 
-    def retention_rules(self, processing: str) -> tuple[RetentionRule, ...]:
+    def retention_rules(self, processing: str) -> tuple[Clock, ...]:
         """The retention rules of `processing` (empty for an unknown processing)."""
         return self.retention.get(processing, ())

@@ -9,6 +9,7 @@ from vigie.register.models import (
     Controller,
     Notice,
     Organisation,
+    OutlineTheme,
     Processing,
     Recipient,
     Role,
@@ -29,6 +30,7 @@ class Register:
     roles: dict[str, Role]
     themes: dict[Theme, ThemeInfo]
     processings: dict[str, Processing]
+    outline: tuple[OutlineTheme, ...] = ()
 
     def by_theme(self) -> Iterator[tuple[ThemeInfo, list[Processing]]]:
         """Themes in the policy's order, each with its processings."""

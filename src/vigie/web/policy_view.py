@@ -17,9 +17,11 @@ from vigie.register.models import (
     Organisation,
     OrganisationKind,
     Processing,
-    RetentionRule,
+    SubjectData,
 )
+from vigie.register.policy import Clock, retention_clocks
 from vigie.register.register import Register
+from vigie.register.trace import clock_start, processing_entries
 from vigie.taxonomy import (
     CATEGORY_LABELS,
     EVENT_LABELS,
@@ -28,6 +30,7 @@ from vigie.taxonomy import (
     SUBJECT_KIND_LABELS,
     LegalBasis,
     RightKind,
+    SubjectKind,
 )
 
 RIGHT_EXPLANATIONS: dict[RightKind, str] = {
@@ -73,6 +76,14 @@ class RetentionView:
 class SubjectView:
     kind: str
     categories: list[str]
+    condition: str | None
+    reserved: list[str]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    entry: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ class ProcessingView:
     subjects: list[SubjectView]
     recipients: list[str]
     retention: list[RetentionView]
+    archive: str | None
+    sources: list[SourceView]
     objection_allowed: bool
     notices: list[NoticeView]
     cookies: CookieTable | None
@@ -143,11 +156,39 @@ def _anchor(processing: Processing) -> str:
     return f"traitement-{processing.id}"
 
 
-def _retention(rule: RetentionRule) -> RetentionView:
-    period = rule.duration.french()
-    if rule.minimum is not None:
-        period = f"de {rule.minimum.french()} à {period}"
-    return RetentionView(rule.label, period, EVENT_LABELS[rule.event])
+def _retention(clock: Clock) -> RetentionView:
+    period = clock.duration.french()
+    if clock.minimum is not None:
+        period = f"de {clock.minimum.french()} à {period}"
+    starts = clock_start(clock)
+    if clock.defers_to is not None:
+        starts += f", sauf durée fixée par {clock.defers_to}"
+    return RetentionView(clock.label, period, starts)
+
+
+def _subject(register: Register, kind: SubjectKind, data: SubjectData) -> SubjectView:
+    reserved = []
+    for reservation in data.reserved:
+        names = ", ".join(CATEGORY_LABELS[c] for c in reservation.categories)
+        roles = [register.roles[r].title if r in register.roles else r for r in reservation.roles]
+        to = (
+            f"utilisables seulement par : {', '.join(roles)}"
+            if roles
+            else "conservées, mais consultées par aucun agent"
+        )
+        reserved.append(f"{names} : {to}")
+    condition = data.condition.text if data.condition is not None else None
+    return SubjectView(SUBJECT_KIND_LABELS[kind], [CATEGORY_LABELS[c] for c in data.categories], condition, reserved)
+
+
+def _archive(processing: Processing) -> str | None:
+    archive = processing.archive
+    if archive is None:
+        return None
+    return (
+        f"les données sont archivées à compter de l'événement « {EVENT_LABELS[archive.event]} » ; elles ne "
+        f"servent plus que pour {archive.purpose}."
+    )
 
 
 def _notice(notice: Notice) -> NoticeView:
@@ -165,14 +206,13 @@ def _processing(register: Register, processing: Processing) -> ProcessingView:
     return ProcessingView(
         anchor=_anchor(processing),
         title=processing.title,
-        purposes=list(processing.purposes),
+        purposes=[purpose.text for purpose in processing.purposes],
         legal_basis=LEGAL_BASIS_LABELS[processing.legal_basis],
-        subjects=[
-            SubjectView(SUBJECT_KIND_LABELS[kind], [CATEGORY_LABELS[c] for c in categories])
-            for kind, categories in processing.subjects.items()
-        ],
-        recipients=[register.recipients[r].name for r in processing.recipients],
-        retention=[_retention(rule) for rule in processing.retention],
+        subjects=[_subject(register, kind, data) for kind, data in processing.subjects.items()],
+        recipients=[register.recipients[r.id].name for r in processing.recipients],
+        retention=list(dict.fromkeys(_retention(c) for c in retention_clocks(processing, register.processings))),
+        archive=_archive(processing),
+        sources=[SourceView(e.label, str(e.source)) for e in processing_entries(register, processing)],
         objection_allowed=processing.objection_allowed,
         notices=[_notice(n) for n in processing.notices],
         cookies=_cookies(processing, processing.cookies) if processing.cookies is not None else None,

@@ -17,12 +17,13 @@ from vigie.register.models import (
     CookieCategory,
     CookieConsent,
     Organisation,
+    OutlineTheme,
     Recipient,
     Role,
     SupervisoryAuthority,
     ThemeInfo,
 )
-from vigie.taxonomy import Category, LegalBasis, LifecycleEvent, SubjectKind, Theme
+from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind, Theme
 
 
 class Schema(BaseModel):
@@ -30,20 +31,90 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class RetentionOut(Schema):
-    """Une règle de conservation : la durée court à partir d'un événement."""
+Source = str | list[str]
+SOURCE = "où la politique l'énonce (« partie › section › paragraphe »), ou « decision: raison » là où elle se tait"
 
-    event: LifecycleEvent = Field(description="événement qui fait courir le délai de conservation")
-    duration: str = Field(description="durée maximale, au format ISO 8601 (P5Y, P18M…)", examples=["P5Y"])
+
+class PurposeOut(Schema):
+    """Une finalité du traitement, et sa source."""
+
+    text: str
+    source: Source = Field(description=SOURCE)
+
+
+class ConditionOut(Schema):
+    """Une condition que la politique met à l'usage des données."""
+
+    text: str
+    source: Source = Field(description=SOURCE)
+
+
+class ReservationOut(Schema):
+    """Des catégories que seuls certains rôles peuvent utiliser."""
+
+    categories: list[Category]
+    roles: list[str] = Field(description="rôles autorisés (aucun : conservées, consultées par aucun agent)")
+    source: Source = Field(description=SOURCE)
+
+
+class SubjectDataOut(Schema):
+    """Les catégories de données traitées pour un type de personne."""
+
+    categories: list[Category]
+    source: Source = Field(description=SOURCE)
+    condition: ConditionOut | None = None
+    reserved: list[ReservationOut]
+
+
+class RecipientRefOut(Schema):
+    """Un destinataire du traitement, et ce qui le fonde."""
+
+    id: str = Field(description="identifiant du destinataire (voir `recipients` du registre)")
+    source: Source = Field(description=SOURCE)
+
+
+class RetentionOut(Schema):
+    """Une règle de conservation : la durée court à partir de l'événement d'une personne ou du dossier, ou suit
+    les règles d'un autre traitement."""
+
+    event: LifecycleEvent | None = Field(default=None, description="événement qui fait courir le délai")
+    of: ClockOwner | None = Field(default=None, description="à qui arrive l'événement")
+    duration: str | None = Field(default=None, description="durée, au format ISO 8601 (P5Y, P18M…)", examples=["P5Y"])
     minimum: str | None = Field(default=None, description="durée minimale quand la politique donne une fourchette")
-    label: str = Field(description="la règle telle que la politique l'énonce")
+    bound: RetentionBound = Field(description="durée fixe, plafond, ou plafond d'une vie qui dure jusque-là")
+    while_: str | None = Field(default=None, alias="while", description="ce qui dure jusqu'au plafond")
+    prevails: bool = Field(description="cette règle l'emporte sur les autres quand son événement survient")
+    defers_to: str | None = Field(default=None, description="textes qui fixent la durée en priorité")
+    follows: str | None = Field(default=None, description="traitement dont la règle est suivie")
+    as_kinds: dict[SubjectKind, SubjectKind] | None = None
+    kinds: list[SubjectKind] | None = Field(default=None, description="types de personne visés (tous par défaut)")
+    label: str = Field(description="la règle en français")
+    source: Source = Field(description=SOURCE)
+
+
+class EventMappingOut(Schema):
+    """Un événement qui en vaut un autre pour ce traitement (le décès vaut clôture du DMP)."""
+
+    event: LifecycleEvent
+    of: ClockOwner
+    counts_as: LifecycleEvent
+    source: Source = Field(description=SOURCE)
+
+
+class ArchiveOut(Schema):
+    """L'archivage : après l'événement, les données ne servent plus qu'à cette fin, pour ces rôles."""
+
+    event: LifecycleEvent
+    purpose: str
+    roles: list[str]
+    source: Source = Field(description=SOURCE)
 
 
 class NoticeOut(Schema):
     """Une mention d'information."""
 
     title: str
-    date: dt.date | None = Field(description="date de la mention d'information, quand elle est connue")
+    date: dt.date | None = Field(default=None, description="date de la mention d'information, quand elle est connue")
 
 
 class CookieOut(Schema):
@@ -52,6 +123,7 @@ class CookieOut(Schema):
     name: str
     purpose: str
     lifetime: str = Field(description="durée de vie du cookie, au format ISO 8601")
+    source: Source = Field(description=SOURCE)
 
 
 class CookieSetOut(Schema):
@@ -63,20 +135,24 @@ class CookieSetOut(Schema):
 
 
 class ProcessingOut(Schema):
-    """Un traitement du registre."""
+    """Un traitement du registre, chaque entrée avec sa source."""
 
     id: str
     title: str
     theme: Theme
-    purposes: list[str]
+    source: Source = Field(description=SOURCE)
+    purposes: list[PurposeOut]
     legal_basis: LegalBasis
-    subjects: dict[SubjectKind, list[Category]] = Field(
+    subjects: dict[SubjectKind, SubjectDataOut] = Field(
         description="catégories de données traitées, par type de personne concernée"
     )
-    recipients: list[str] = Field(description="identifiants des destinataires (voir `recipients` du registre)")
+    recipients: list[RecipientRefOut]
     retention: list[RetentionOut]
+    event_mapping: list[EventMappingOut]
+    archive: ArchiveOut | None = None
     objection_allowed: bool = Field(description="le droit d'opposition peut-il s'exercer ?")
     pseudonymised_statistics: bool
+    statistics_source: Source | None = Field(default=None, description=SOURCE)
     notices: list[NoticeOut]
     cookies: CookieSetOut | None = None
 
@@ -106,6 +182,10 @@ class ThemeOut(ThemeInfo):
     """Une thématique de traitements."""
 
 
+class OutlineThemeOut(OutlineTheme):
+    """Une partie de la politique, ses sections et leur nombre de paragraphes : ce que citent les sources."""
+
+
 class RegisterOut(Schema):
     """Le registre des traitements entier."""
 
@@ -116,6 +196,7 @@ class RegisterOut(Schema):
     roles: list[RoleOut]
     themes: list[ThemeOut]
     processings: list[ProcessingOut]
+    policy_outline: list[OutlineThemeOut]
 
 
 class HealthOut(Schema):
