@@ -76,6 +76,31 @@ def test_subject_is_found_by_nir_through_its_blind_index(
             vault.find_by_nir(connection, keyring, "123")
 
 
+def test_a_nir_without_its_key_finds_the_same_person_but_is_never_stored(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    """Look-ups complete a keyless NIR (same blind index); creation wants the key and a NIR proper."""
+    subject, _ = stored
+    with connect(engine) as connection:
+        assert vault.find_by_nir(connection, keyring, "1 85 05 78 006 084") == subject
+        impossible = "1851378006084" + stdnum_nir.calc_check_digits("1851378006084")  # month 13, right key
+        with pytest.raises(InvalidIdentifier, match="mois de naissance impossible"):
+            vault.find_by_nir(connection, keyring, impossible)
+        waiting = "7850599352084" + stdnum_nir.calc_check_digits("7850599352084")
+        for nir, reason in ((NIR[:13], "clé absente"), (waiting, "ce n'est pas un NIR"), (impossible, "mois")):
+            with pytest.raises(InvalidIdentifier, match=reason):
+                vault.add_subject(
+                    connection,
+                    keyring,
+                    kind=SubjectKind.INSURED,
+                    organisation="CPAM-75",
+                    identity={"last_name": "Durand"},
+                    created_on=date(2020, 1, 1),
+                    nir=nir,
+                )
+        assert connection.scalar(select(subjects.c.id).where(subjects.c.id != subject)) is None
+
+
 def test_record_ciphertext_copied_to_another_row_does_not_open(
     engine: Engine, keyring: Keyring, stored: tuple[int, int]
 ) -> None:

@@ -27,9 +27,9 @@ from vigie.crypto import (
     wrap_data_key,
 )
 from vigie.errors import NotFound
-from vigie.identifiers import validate_nir
 from vigie.ids import SubjectId
 from vigie.model import SubjectState
+from vigie.nir import validate_nir
 from vigie.store.schema import consents, objections, records, subjects
 from vigie.taxonomy import SubjectKind
 
@@ -87,8 +87,11 @@ def subject_state(connection: Connection, subject_id: int, today: date) -> Subje
 
 
 def find_by_nir(connection: Connection, keyring: Keyring, nir: str) -> SubjectId | None:
-    """The subject with this NIR, looked up by its blind index; the NIR itself is never queried."""
-    index = blind_index(keyring, "nir", validate_nir(nir))
+    """The subject with this NIR, looked up by its blind index; the NIR itself is never queried.
+
+    A NIR without its key is accepted here (its key is computed): a mistyped one finds nobody.
+    """
+    index = blind_index(keyring, "nir", validate_nir(nir, allow_keyless=True))
     found = connection.scalar(select(subjects.c.id).where(subjects.c.nir_index == index))
     return SubjectId(int(found)) if found is not None else None
 
@@ -154,6 +157,8 @@ def add_subject(
     nir: str | None = None,
 ) -> SubjectId:
     """Create a subject with its own data key; the NIR is validated and kept only as a blind index.
+
+    Only a NIR proper, key included, is stored: a keyless one could carry an unnoticed typing mistake.
 
     Ids are the next after the largest, so that the identity's binding is known before the insert; two
     concurrent creations collide on the primary key and one fails whole (bulk loads number ahead instead).

@@ -88,12 +88,18 @@ def test_subject_find_says_what_is_wrong_with_a_bad_nir(
     command = ["subject", "find", "--agent", "paris-droits", "--purpose", "rights_benefits", "--nir"]
     assert run([*command, "1 85 05"]) == 2
     err = capsys.readouterr().err
-    assert "NIR « 1 85 05 » invalide : longueur incorrecte : 5 caractères au lieu de 15" in err
+    assert "NIR « 1 85 05 » invalide : longueur incorrecte : un NIR compte 15 caractères, ou 13 sans la clé" in err
     assert "Traceback" not in err
     body = "1850578006084"
-    wrong_key = body + ("00" if stdnum_nir.calc_check_digits(body) != "00" else "01")
+    wrong_key = body + f"{int(stdnum_nir.calc_check_digits(body)) % 97 + 1:02d}"
     assert run([*command, wrong_key]) == 2
     assert "clé de contrôle incorrecte" in capsys.readouterr().err
+    impossible_month = "1851378006084" + stdnum_nir.calc_check_digits("1851378006084")  # right key, month 13
+    assert run([*command, impossible_month]) == 2
+    assert "mois de naissance impossible (4e et 5e caractères)" in capsys.readouterr().err
+    waiting_number = "7850599352084" + stdnum_nir.calc_check_digits("7850599352084")
+    assert run([*command, waiting_number]) == 2
+    assert "numéro d'attente ou provisoire (NIA, NNP) : ce n'est pas un NIR" in capsys.readouterr().err
 
 
 def test_subject_find_by_nir_round_trips_with_show(

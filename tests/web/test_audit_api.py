@@ -36,7 +36,7 @@ def test_dpo_verifies_the_journal_and_the_read_is_journaled(
 ) -> None:
     answer = client.get("/api/audit/verify", headers=tokens["paris-dpo"])
     assert answer.status_code == 200 and answer.json()["ok"] is True
-    tail = client.get("/api/audit/tail", params={"n": 5}, headers=tokens["paris-dpo"]).json()
+    tail = client.get("/api/audit/tail", params={"n": 5}, headers=tokens["paris-dpo"]).json()["items"]
     assert [e["action"] for e in tail] == ["audit_read"]  # the verification itself, traced
     assert tail[0]["agent_id"] == "paris-dpo"
 

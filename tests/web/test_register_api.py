@@ -99,14 +99,14 @@ def test_each_processing_is_served_with_its_legal_basis_subjects_recipients_rete
     client: TestClient, register: Register
 ) -> None:
     for processing in register.processings.values():
-        response = client.get(f"/api/register/{processing.id}")
+        response = client.get(f"/api/register/processings/{processing.id}")
 
         assert response.status_code == 200, processing.id
         assert response.json() == expected_processing(processing)
 
 
 def test_a_retention_range_keeps_its_minimum(client: TestClient) -> None:
-    rules = client.get("/api/register/prevention_campaigns").json()["retention"]
+    rules = client.get("/api/register/processings/prevention_campaigns").json()["retention"]
 
     assert rules[0]["event"] == "prevention_action"
     assert (rules[0]["minimum"], rules[0]["duration"]) == ("P3Y", "P5Y")
@@ -127,10 +127,11 @@ def test_the_whole_register_lists_every_processing_and_organisation_in_order(
 
 
 def test_an_unknown_processing_is_a_404_explained_in_french(client: TestClient) -> None:
-    response = client.get("/api/register/inexistant")
+    response = client.get("/api/register/processings/inexistant")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "traitement inconnu : « inexistant »"}
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "traitement inconnu : « inexistant »"
 
 
 def test_an_unknown_address_is_answered_in_french_as_json_or_as_a_page(client: TestClient) -> None:
@@ -138,7 +139,8 @@ def test_an_unknown_address_is_answered_in_french_as_json_or_as_a_page(client: T
     as_page = client.get("/nulle-part", headers={"accept": "text/html"})
 
     assert as_json.status_code == as_page.status_code == 404
-    assert as_json.json() == {"detail": "page ou ressource introuvable"}
+    assert as_json.headers["vary"] == as_page.headers["vary"] == "Accept"
+    assert as_json.json()["detail"] == "page ou ressource introuvable"
     assert as_page.headers["content-type"].startswith("text/html")
     assert '<html lang="fr">' in as_page.text
     assert "Page ou ressource introuvable" in as_page.text
@@ -148,11 +150,13 @@ def test_openapi_documents_the_paths_their_models_and_the_french_errors(client: 
     schema = client.get("/openapi.json").json()
 
     assert schema["info"]["version"] == __version__
-    assert {"/health", "/api/register", "/api/register/{processing_id}"} <= set(schema["paths"])
-    one = schema["paths"]["/api/register/{processing_id}"]["get"]
+    paths = {"/health", "/api/register", "/api/register/processings", "/api/register/processings/{processing_id}"}
+    assert paths <= set(schema["paths"])
+    one = schema["paths"]["/api/register/processings/{processing_id}"]["get"]
     assert one["tags"] == ["registre"]
     assert one["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ProcessingOut")
-    assert one["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    problem = one["responses"]["404"]["content"]["application/problem+json"]["schema"]
+    assert problem["$ref"].endswith("/ProblemDetails")
     whole = schema["paths"]["/api/register"]["get"]["responses"]["200"]["content"]["application/json"]
     assert whole["schema"]["$ref"].endswith("/RegisterOut")
     processing = schema["components"]["schemas"]["ProcessingOut"]["properties"]

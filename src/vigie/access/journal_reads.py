@@ -97,8 +97,8 @@ class JournalReads:
             self._refuse(agent.id, f"{what} refusée : {error}"[:1000], source)
             raise
 
-    def tail(self, agent_id: str, count: int, *, source: str | None = None) -> list[Entry]:
-        """The `count` newest entries, oldest first."""
+    def tail(self, agent_id: str, count: int, *, source: str | None = None, before: int | None = None) -> list[Entry]:
+        """The `count` newest entries (those before entry `before` when given: the next page back), oldest first."""
         what = "consultation du journal d'audit"
         agent = self.reader(agent_id, what, source)
         env = self.env
@@ -106,7 +106,9 @@ class JournalReads:
             agent,
             what,
             source,
-            lambda: tail(env.engine, env.keyring, count, journal=self.journal, agent_id=agent.id, source=source),
+            lambda: tail(
+                env.engine, env.keyring, count, journal=self.journal, agent_id=agent.id, source=source, before=before
+            ),
         )
 
     def verify(self, agent_id: str, *, source: str | None = None) -> VerifyReport:

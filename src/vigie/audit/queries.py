@@ -144,9 +144,12 @@ def entry(connection: Connection, seq: int) -> Entry | None:
     return Entry(*row) if row is not None else None
 
 
-def last_entries(connection: Connection, count: int) -> list[Entry]:
-    """The `count` newest entries, oldest first."""
-    rows = connection.execute(select(*_ENTRY_COLUMNS).order_by(_E.seq.desc()).limit(count)).all()
+def last_entries(connection: Connection, count: int, before: int | None = None) -> list[Entry]:
+    """The `count` newest entries (older than entry `before` when given), oldest first."""
+    query = select(*_ENTRY_COLUMNS)
+    if before is not None:
+        query = query.where(_E.seq < before)
+    rows = connection.execute(query.order_by(_E.seq.desc()).limit(count)).all()
     return [Entry(*row) for row in reversed(rows)]
 
 

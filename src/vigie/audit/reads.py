@@ -21,16 +21,19 @@ def tail(
     journal: AuditSink | None = None,
     agent_id: str | None = None,
     source: str | None = None,
+    before: int | None = None,
 ) -> list[Entry]:
-    """The `count` newest entries, oldest first."""
+    """The `count` newest entries, oldest first; with `before`, the `count` entries that precede entry `before`
+    (the next page back)."""
     if not 1 <= count <= TAIL_MAX:
         raise InvalidInput("nombre d'entrées", str(count), f"entre 1 et {TAIL_MAX:_}".replace("_", " "))
     with queries.snapshot(engine) as connection:
-        entries = queries.last_entries(connection, count)
+        entries = queries.last_entries(connection, count, before)
+    what = f"des {count} dernières entrées" if before is None else f"de {count} entrées avant l'entrée {before}"
     record_read(
         engine,
         keyring,
-        f"consultation des {count} dernières entrées du journal d'audit",
+        f"consultation {what} du journal d'audit",
         journal=journal,
         agent_id=agent_id,
         source=source,

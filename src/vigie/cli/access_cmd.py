@@ -64,7 +64,7 @@ def _view_json(view: SubjectView) -> dict[str, Any]:
 
 @subject_app.command("find")
 def find(
-    nir: Annotated[str, typer.Option("--nir", help="numéro de sécurité sociale (15 caractères, espaces permis)")],
+    nir: Annotated[str, typer.Option("--nir", help="numéro de sécurité sociale (15 caractères, ou 13 sans la clé)")],
     agent: AgentOpt,
     purpose: PurposeOpt,
     database: Database = None,

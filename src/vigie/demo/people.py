@@ -14,6 +14,8 @@ import numpy.typing as npt
 from vigie.demo import names
 from vigie.demo.geography import COUNTRIES_OF_BIRTH, POPULATION_THOUSANDS, postal_code
 from vigie.demo.numbers import nir_numbers, nir_strings, phones
+from vigie.nir import REASONS, Kind
+from vigie.nir_bulk import check_nirs
 
 Ints = npt.NDArray[np.int64]
 
@@ -110,11 +112,21 @@ def birth_places(rng: np.random.Generator, home: Ints) -> tuple[list[str], Ints]
 def nirs(
     rng: np.random.Generator, female: npt.NDArray[np.bool_], birth: npt.NDArray[np.datetime64], home: Ints
 ) -> tuple[list[str], list[str]]:
-    """Valid NIRs (sex, year and month of birth, birth place, order, key) and the birth place codes."""
+    """Valid NIRs (sex, year and month of birth, birth place, order, key) and the birth place codes.
+
+    The column goes through the insurer's rules (`vigie.nir_bulk`, a few vector operations) before anyone
+    stores it: a generator that drifted from the rules would stop here rather than seed impossible NIRs.
+    """
     years = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     months = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
     sex = np.where(female, 2, 1).astype(np.int64)
     place_text, place_number = birth_places(rng, home)
     order = rng.integers(1, 1000, size=len(female), dtype=np.int64)
     body = nir_numbers(sex, years, months, place_number, order)
-    return nir_strings(body, place_text), place_text
+    values = nir_strings(body, place_text)
+    verdict = check_nirs(values)
+    refused = np.flatnonzero(~verdict.valid | (verdict.kind != Kind.NIR) | verdict.keyless)
+    if len(refused):
+        reason = REASONS.get(verdict.at(int(refused[0])).reason, "ce n'est pas un NIR avec sa clé")
+        raise RuntimeError(f"{len(refused)} NIR de démonstration refusés par les règles, par exemple : {reason}")
+    return values, place_text

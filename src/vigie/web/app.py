@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
 from vigie.audit import open_journal
 from vigie.environment import Environment
-from vigie.web import errors
+from vigie.web import docs_ui, errors, headers, openapi
 from vigie.web.policy_view import policy_page
+from vigie.web.query import strict_query
+from vigie.web.register_documents import RegisterDocuments
 from vigie.web.routes import access_api, audit_api, health, pages, register_api
 from vigie.web.templating import STATIC_DIR
 
@@ -23,6 +25,11 @@ Le **registre des traitements** décrit, pour chaque traitement, ses finalités,
 traitées par type de personne concernée, ses destinataires, ses durées de conservation et ses mentions
 d'information. Il est publié ici en lecture seule ; la politique de protection des données est rendue à
 partir de lui à l'adresse `/politique-de-confidentialite`.
+
+Les erreurs suivent la RFC 9457 (`application/problem+json`) : `type`, `title`, `status`, `detail`, `instance`,
+et `errors` pour situer chaque paramètre refusé. Un paramètre répété ou inconnu est refusé (400). Les listes
+sont paginées par un curseur opaque (`next_cursor`). Les réponses du registre portent un `ETag` : renvoyez-le
+dans `If-None-Match` pour recevoir un 304 tant que le registre n'a pas changé.
 """
 
 TAGS = [
@@ -41,22 +48,32 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(env: Environment) -> FastAPI:
-    """The web application over `env`; the policy page is prepared once, the register being immutable."""
+    """The web application over `env`; the policy page and the register's answers are prepared once, the
+    register being immutable."""
     app = FastAPI(
         lifespan=_lifespan,
         title="vigie — protection des données personnelles",
         description=DESCRIPTION,
         version=__version__,
         openapi_tags=TAGS,
+        docs_url=None,  # FastAPI's would load Swagger UI from a CDN: served by `docs_ui` instead
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(strict_query)],
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.env = env
     app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
     app.state.policy_page = policy_page(env.register)
+    app.state.register_documents = RegisterDocuments.of(env.register)
     errors.install(app)
+    openapi.install(app)
+    app.include_router(docs_ui.router)
     app.include_router(pages.router)
     app.include_router(register_api.router)
     app.include_router(health.router)
     app.include_router(access_api.router)
     app.include_router(audit_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    headers.wrap(app)
     return app

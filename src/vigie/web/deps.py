@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from vigie.audit import AuditSink
 from vigie.environment import Environment
 from vigie.web.policy_view import PolicyPage
+from vigie.web.register_documents import RegisterDocuments
 
 
 def get_env(request: Request) -> Environment:
@@ -26,6 +27,12 @@ def get_policy_page(request: Request) -> PolicyPage:
     return cast(PolicyPage, request.app.state.policy_page)
 
 
+async def get_register_documents(request: Request) -> RegisterDocuments:
+    """The register's answers, built once when the application was created."""
+    return cast(RegisterDocuments, request.app.state.register_documents)
+
+
 EnvDep = Annotated[Environment, Depends(get_env)]
 JournalDep = Annotated[AuditSink, Depends(get_journal)]
 PolicyPageDep = Annotated[PolicyPage, Depends(get_policy_page)]
+RegisterDocumentsDep = Annotated[RegisterDocuments, Depends(get_register_documents)]

@@ -24,6 +24,7 @@ from vigie.register.models import (
     ThemeInfo,
 )
 from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind, Theme
+from vigie.web.problems import ProblemDetails
 
 
 class Schema(BaseModel):
@@ -212,7 +213,86 @@ class HealthOut(Schema):
     )
 
 
-class ErrorOut(Schema):
-    """Une erreur, expliquée en français."""
+class ProcessingPage(Schema):
+    """Une page de la liste des traitements."""
 
-    detail: str = Field(description="message d'erreur, en français")
+    items: list[ProcessingOut]
+    next_cursor: str | None = Field(
+        description="curseur de la page suivante, à passer tel quel en paramètre `cursor` ; null à la dernière page"
+    )
+
+
+# Errors are RFC 9457 problem details; the old name stays for the routes that declare it.
+ErrorOut = ProblemDetails
+
+
+class AuditEntryOut(Schema):
+    """Une entrée du journal d'audit, telle que stockée : les personnes n'y figurent que sous pseudonyme."""
+
+    seq: int = Field(description="numéro de l'entrée, à partir de 1")
+    at: str = Field(description="horodatage UTC, ISO 8601 à la microseconde")
+    action: str = Field(description="ce qui a été fait : lecture, décision, communication, lecture du journal…")
+    agent_id: str | None = Field(description="l'agent qui a agi, s'il est connu")
+    subject_ref: str | None = Field(description="pseudonyme de la personne concernée (jamais son identité)")
+    purpose: str | None = Field(description="le traitement au titre duquel l'agent a agi")
+    categories: list[str] | str = Field(description="catégories de données ; le texte brut si l'entrée est altérée")
+    allowed: bool
+    reason: str = Field(description="la raison de la décision, en français")
+    recipient: str | None
+    source: str | None = Field(description="adresse d'origine de la demande")
+    prev_hash: str | None = Field(description="empreinte de l'entrée précédente, en hexadécimal")
+    entry_hash: str | None = Field(description="empreinte de cette entrée, en hexadécimal")
+
+
+class AuditPage(Schema):
+    """Une page du journal, de la plus ancienne à la plus récente de ses entrées."""
+
+    items: list[AuditEntryOut]
+    next_cursor: str | None = Field(
+        description="curseur de la page précédente dans le temps, à passer tel quel en paramètre `cursor` ; "
+        "null quand la page commence à la première entrée"
+    )
+
+
+class AuditProblemOut(Schema):
+    """Une anomalie trouvée par la vérification, située par numéro d'entrée quand elle en concerne une."""
+
+    seq: int | None
+    message: str
+
+
+class VerifyReportOut(Schema):
+    """Le résultat de la vérification du journal : la première anomalie, ou le feu vert."""
+
+    ok: bool
+    entries_checked: int
+    first_bad_seq: int | None
+    reason: str
+    problems: list[AuditProblemOut]
+    head_seq: int
+    checkpoints_checked: int
+    purged_through: int
+
+
+class CheckpointOut(Schema):
+    """Un point de contrôle signé (Ed25519) : taille et racine de l'arbre de Merkle du journal."""
+
+    number: int
+    tree_size: int
+    root_hash: str
+    chain_hash: str
+    signed_at: str
+    signature: str
+
+
+class InclusionProofOut(Schema):
+    """La preuve qu'une entrée figure dans le dernier point de contrôle signé (RFC 9162)."""
+
+    seq: int
+    leaf_index: int
+    leaf_hash: str | None
+    path: list[str] = Field(description="empreintes qui mènent de la feuille à la racine, en hexadécimal")
+    checkpoint: CheckpointOut
+    verified: bool
+    reason: str
+    entry: AuditEntryOut

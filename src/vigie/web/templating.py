@@ -1,7 +1,7 @@
 """Server-side rendering: one Jinja2 environment, escaping everything, failing loudly on a missing variable.
 
-Pages get a strict Content-Security-Policy: they use no script and no external asset, so the browser may
-refuse anything else (an injected script, a third-party stylesheet).
+Pages use no script and no external asset; `vigie.web.headers` gives them a Content-Security-Policy that says
+so, so that the browser refuses anything else (an injected script, a third-party stylesheet).
 """
 
 from __future__ import annotations
@@ -18,15 +18,6 @@ from vigie import __version__
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
-
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 
 
 def sentence(text: str) -> str:
@@ -47,5 +38,5 @@ templates = Jinja2Templates(env=_environment)
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
-    """Render template `name` as an HTML page with the security headers."""
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PAGE_HEADERS)
+    """Render template `name` as an HTML page (the security headers are added by `vigie.web.headers`)."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -57,7 +57,7 @@ class SubjectOut(BaseModel):
     records: list[RecordOut]
 
 
-@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS)
+@router.post("/api/access/check", summary="Décider d'un accès", responses=_REFUSALS, operation_id="access_check")
 def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request) -> DecisionOut:
     """Dit si l'agent authentifié peut utiliser ces données pour ce traitement ; la décision est tracée."""
     outcome = Gate(env, journal).check(
@@ -72,7 +72,12 @@ def check(body: CheckIn, agent: AgentDep, env: EnvDep, journal: JournalDep, requ
     return DecisionOut(allowed=outcome.decision.allowed, reason=outcome.decision.reason, entry=outcome.entry)
 
 
-@router.get("/api/subjects/{subject_id}", summary="Lire les données d'une personne", responses=_REFUSALS)
+@router.get(
+    "/api/subjects/{subject_id}",
+    summary="Lire les données d'une personne",
+    responses=_REFUSALS,
+    operation_id="subject_read",
+)
 def read_subject(
     subject_id: str,
     agent: AgentDep,

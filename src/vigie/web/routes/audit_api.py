@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 
 from vigie.access.journal_reads import JournalReads
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
+from vigie.web import cursor
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.deps import EnvDep, JournalDep
-from vigie.web.schemas import ErrorOut
+from vigie.web.schemas import AuditEntryOut, AuditPage, ErrorOut, InclusionProofOut, VerifyReportOut
 
 router = APIRouter(prefix="/api/audit", tags=["journal"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -36,31 +37,48 @@ def reads(env: EnvDep, journal: JournalDep) -> JournalReads:
 ReadsDep = Annotated[JournalReads, Depends(reads)]
 
 
-@router.get("/verify", summary="Vérifier le journal", responses=_REFUSALS)
-def verify_journal(agent: AgentDep, service: ReadsDep, request: Request) -> dict[str, Any]:
+@router.get("/verify", summary="Vérifier le journal", responses=_REFUSALS, operation_id="audit_verify")
+def verify_journal(agent: AgentDep, service: ReadsDep, request: Request) -> VerifyReportOut:
     """Vérifie tout le journal (enchaînement, signatures, points de contrôle) et donne la première anomalie."""
-    return service.verify(agent.id, source=source_of(request)).to_dict()
+    return VerifyReportOut.model_validate(service.verify(agent.id, source=source_of(request)).to_dict())
 
 
-@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS | _BAD)
+@router.get("/tail", summary="Dernières entrées du journal", responses=_REFUSALS | _BAD, operation_id="audit_tail")
 def tail_journal(
     agent: AgentDep,
     service: ReadsDep,
     request: Request,
-    count: int = Query(
-        default=20, alias="n", description="nombre d'entrées, de 1 à 10 000 (hors limites : journalisé)"
+    count: int = Query(default=20, ge=1, le=1000, alias="n", description="nombre d'entrées"),
+    after: str | None = Query(
+        default=None,
+        alias="cursor",
+        max_length=cursor.MAX_LENGTH,
+        pattern=cursor.ALPHABET,
+        description="curseur opaque donné par `next_cursor` : les entrées qui précèdent la page reçue",
     ),
-) -> list[dict[str, Any]]:
-    """Les dernières entrées, la plus récente en dernier ; les personnes n'y figurent que sous pseudonyme."""
-    return [entry.to_dict() for entry in service.tail(agent.id, count, source=source_of(request))]
+) -> AuditPage:
+    """Les dernières entrées, la plus récente en dernier ; `next_cursor` remonte vers les plus anciennes. Les
+    personnes n'y figurent que sous pseudonyme."""
+    before = cursor.decode_position(after, "audit") if after is not None else None
+    entries = service.tail(agent.id, count, source=source_of(request), before=before)
+    older = bool(entries) and entries[0].seq > 1
+    return AuditPage(
+        items=[AuditEntryOut.model_validate(entry.to_dict()) for entry in entries],
+        next_cursor=cursor.encode("audit", str(entries[0].seq)) if older else None,
+    )
 
 
-@router.get("/prove/{seq}", summary="Preuve d'inclusion d'une entrée", responses=_REFUSALS | _BAD | _NO_ENTRY)
+@router.get(
+    "/prove/{seq}",
+    summary="Preuve d'inclusion d'une entrée",
+    responses=_REFUSALS | _BAD | _NO_ENTRY,
+    operation_id="audit_prove",
+)
 def prove_entry(
     agent: AgentDep, service: ReadsDep, request: Request, seq: int = Path(description="numéro de l'entrée")
-) -> dict[str, Any]:
+) -> InclusionProofOut:
     """La preuve qu'une entrée figure dans le dernier point de contrôle signé (RFC 9162)."""
-    return service.prove(agent.id, seq, source=source_of(request)).to_dict()
+    return InclusionProofOut.model_validate(service.prove(agent.id, seq, source=source_of(request)).to_dict())
 
 
 # Public: what an outside verifier or witness needs. Hashes, sizes and signatures only, never an entry.

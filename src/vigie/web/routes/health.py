@@ -17,6 +17,7 @@ router = APIRouter(tags=["service"])
     "/health",
     response_model=HealthOut,
     summary="État du service",
+    operation_id="health_read",
     responses={503: {"model": HealthOut, "description": "base de données injoignable : service dégradé"}},
 )
 def health(env: EnvDep) -> JSONResponse:
