@@ -416,7 +416,8 @@ def main() -> None:
                             )
         answered = sum(r.requests for r in runs if r.target == "vigie")
         entries = journal_reads(database)
-        verify = subprocess.run(vigie_cli("audit", "verify"), env=env, capture_output=True, text=True, check=False)
+        verify_cli = vigie_cli("audit", "verify", "--agent", "paris-dpo")  # reading the journal takes an audit role
+        verify = subprocess.run(verify_cli, env=env, capture_output=True, text=True, check=False)
     report(runs, clients, options.workers)
     errors = sum(r.errors for r in runs)
     print(f"Réponses en erreur (non 200, délais, connexions) : {errors}")

@@ -116,13 +116,6 @@ def issue_token(connection: Connection, agent_id: str, today: date) -> str:
     return token
 
 
-def revoke_tokens(connection: Connection, agent_id: str) -> int:
-    """Revoke every API token of an agent at once; returns how many there were. NotFound for an unknown agent."""
-    if load_agent(connection, agent_id) is None:
-        raise NotFound("agent", agent_id)
-    return int(connection.execute(delete(agent_tokens).where(agent_tokens.c.agent_id == agent_id)).rowcount or 0)
-
-
 def agent_for_token(connection: Connection, token: str, today: date) -> Agent | None:
     """The agent a token belongs to, if the token exists and has not expired."""
     return _agent_of(_AGENT_BY_TOKEN.rows(connection, {"token_hash": _token_hash(token), "today": today}))
@@ -162,3 +155,60 @@ def ensure_demo_agents(connection: Connection, register: Register, attested_on: 
     missing = [agent for agent in demo_agents(attested_on) if agent.id not in existing]
     add_agents(connection, register, missing)
     return len(missing)
+
+
+# Tokens as the operator manages them: named by the start of their hash, listed, revoked.
+TOKEN_ID_LENGTH = 12
+TOKEN_PREFIX_MIN = 6
+
+
+def token_id(token_hash: bytes) -> str:
+    """How a token is named once issued: the first hex digits of its hash (the token itself is never kept)."""
+    return token_hash.hex()[:TOKEN_ID_LENGTH]
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as the database knows it: its id, its agent and the last day it is valid."""
+
+    id: str
+    agent_id: str
+    expires_on: date
+
+
+def token_info(token: str, agent_id: str, today: date) -> TokenInfo:
+    """The id and expiry of a token `issue_token` has just made on `today`."""
+    return TokenInfo(token_id(_token_hash(token)), agent_id, TOKEN_LIFETIME.after(today))
+
+
+def list_tokens(connection: Connection, agent_id: str) -> list[TokenInfo]:
+    """The agent's tokens (expired ones included), soonest expiry first."""
+    query = (
+        select(agent_tokens.c.token_hash, agent_tokens.c.expires_on)
+        .where(agent_tokens.c.agent_id == agent_id)
+        .order_by(agent_tokens.c.expires_on, agent_tokens.c.token_hash)
+    )
+    return [TokenInfo(token_id(row.token_hash), agent_id, row.expires_on) for row in connection.execute(query)]
+
+
+def revoke_matching_tokens(connection: Connection, agent_id: str, prefix: str | None) -> list[TokenInfo]:
+    """Delete the agent's tokens whose id starts with `prefix` (every token when None); return those deleted.
+
+    A prefix must be at least 6 lowercase hex digits and name exactly one token, so that a typing slip never
+    revokes more than meant."""
+    rows = connection.execute(
+        select(agent_tokens.c.token_hash, agent_tokens.c.expires_on).where(agent_tokens.c.agent_id == agent_id)
+    ).all()
+    if prefix is not None:
+        if not (TOKEN_PREFIX_MIN <= len(prefix) <= 64 and all(c in "0123456789abcdef" for c in prefix)):
+            raise InvalidInput(
+                "préfixe de jeton", prefix[:80], f"au moins {TOKEN_PREFIX_MIN} chiffres hexadécimaux (a-f, 0-9)"
+            )
+        rows = [row for row in rows if row.token_hash.hex().startswith(prefix)]
+        if len(rows) > 1:
+            raise InvalidInput("préfixe de jeton", prefix, f"{len(rows)} jetons commencent ainsi : précisez-le")
+    if not rows:
+        return []
+    hashes = [row.token_hash for row in rows]
+    connection.execute(delete(agent_tokens).where(agent_tokens.c.token_hash.in_(hashes)))
+    return [TokenInfo(token_id(row.token_hash), agent_id, row.expires_on) for row in rows]

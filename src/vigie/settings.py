@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vigie.errors import ConfigurationError
@@ -29,9 +29,23 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="adresse d'écoute du service web")
     port: int = Field(default=8000, ge=1, le=65535, description="port d'écoute du service web")
     timezone: str = Field(default="Europe/Paris", description="fuseau horaire de l'organisme")
+    audit_origin: str = Field(
+        default="localhost/vigie-audit",
+        description="nom du journal d'audit dans ses points de contrôle signés (origine C2SP, sans espace ni +)",
+    )
+    witness_dir: Path | None = Field(
+        default=None, description="dossier où le témoin garde le dernier point de contrôle vu, hors de la base"
+    )
     audit_writer: Literal["thread", "process"] = Field(
         default="thread", description="écriture du journal d'audit : fil du service ou processus dédié"
     )
+
+    @field_validator("audit_origin")
+    @classmethod
+    def _origin(cls, value: str) -> str:
+        if not value or len(value) > 255 or "+" in value or any(c.isspace() or ord(c) < 0x20 for c in value):
+            raise ValueError("origine du journal : 1 à 255 caractères, sans espace, sans « + »")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

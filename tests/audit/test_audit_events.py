@@ -156,3 +156,24 @@ def _entry(**changes: object) -> Entry:
 def test_stored_values_the_journal_never_writes_have_no_canonical_form(changes: dict[str, object]) -> None:
     assert _entry().canonical() is not None
     assert _entry(**changes).canonical() is None
+
+
+def test_canonical_encoding_is_rfc_8785_for_printable_ascii_and_differs_only_by_escapes_otherwise(
+    keyring: Keyring,
+) -> None:
+    """What docs/audit.md states: byte-identical to RFC 8785 (an independent implementation) when every text
+    is printable ASCII; otherwise the same JSON value, with every other character written as a \\u escape."""
+    import rfc8785
+
+    def jcs(seq: int, event: AuditEvent) -> bytes:
+        return rfc8785.dumps(json.loads(reference_canonical(seq, event)))
+
+    plain = AuditEvent(
+        action=AuditAction.READ, allowed=True, reason="lecture - besoin d'en connaitre", at=T0, agent_id="dpo-1",
+        subject_ref=subject_pseudonym(keyring, 7), purpose="gestion_des_droits", categories=("nir", "rights"),
+    )  # fmt: skip
+    assert fast_canonical(12, plain) == jcs(12, plain)
+    accented = plain._replace(reason="refusé : « santé »\n", categories=("santé",))
+    ours, theirs = fast_canonical(12, accented), jcs(12, accented)
+    assert ours != theirs and json.loads(ours) == json.loads(theirs)
+    assert b"\\u00e9" in ours and "é".encode() in theirs and b"\\n" in ours and b"\\n" in theirs

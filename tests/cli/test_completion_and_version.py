@@ -44,7 +44,15 @@ def complete(vigie: Vigie, line: str) -> list[str]:
 
 def test_bash_completion_completes_commands_sub_commands_and_options(vigie: Vigie) -> None:
     assert complete(vigie, "vigie au") == ["audit"]
-    assert set(complete(vigie, "vigie audit ")) == {"verify", "tail", "prove", "checkpoint"}
+    assert set(complete(vigie, "vigie audit ")) == {
+        "verify",
+        "tail",
+        "prove",
+        "checkpoint",
+        "key",
+        "consistency",
+        "witness",
+    }
     assert "--categories" in complete(vigie, "vigie access check --c")
     assert set(complete(vigie, "vigie register export --format ")) == {"json", "csv", "markdown"}
 

@@ -55,10 +55,10 @@ def test_each_outcome_has_its_exit_code_through_the_installed_command(
     assert vigie("access", "check", "--agent", "paris-social").returncode == 2  # missing options
     missing = vigie(*check(subject, "contact"), "--database", f"sqlite:///{seeded / 'absente.db'}")
     assert missing.returncode == 3 and "base de données introuvable" in missing.stderr
-    assert vigie("audit", "verify").returncode == 0
+    assert vigie("audit", "verify", "--agent", "paris-dpo").returncode == 0
     with sqlite3.connect(seeded / "vigie.db") as connection:
         connection.execute("UPDATE audit_entries SET reason = 'effacé' WHERE seq = 1")
-    tampered = vigie("audit", "verify")
+    tampered = vigie("audit", "verify", "--agent", "paris-dpo")
     assert tampered.returncode == 4 and "altéré" in tampered.stdout
     assert vigie("audit", "checkpoint").returncode == 4
     for result in (refused, missing, tampered):

@@ -35,7 +35,7 @@ def test_unavailable_storage_is_json(data_dir: Path, capsys: pytest.CaptureFixtu
 
 def test_bad_input_from_a_service_is_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["init"]) == 0
-    error = failing(["audit", "prove", "42", "--json"], 2, capsys)
+    error = failing(["audit", "consistency", "0", "42", "--json"], 2, capsys)
     assert error["kind"] == "bad_input" and "42" in error["message"]
 
 

@@ -10,15 +10,19 @@ from vigie.cli.app import run
 from vigie.crypto import create_key_file
 
 COMMANDS = [
-    ["audit", "verify"],
-    ["audit", "tail"],
-    ["audit", "prove", "1"],
+    ["audit", "verify", "--agent", "a"],
+    ["audit", "tail", "--agent", "a"],
+    ["audit", "prove", "1", "--agent", "a"],
     ["audit", "checkpoint"],
+    ["audit", "key"],
+    ["audit", "consistency", "0", "0"],
     ["access", "check", "--agent", "a", "--subject", "1", "--purpose", "p", "--categories", "contact"],
     ["subject", "show", "1", "--agent", "a", "--purpose", "p"],
     ["subject", "find", "--nir", "1 84 12 76 451 089 46", "--agent", "a", "--purpose", "p"],
     ["agent", "list"],
     ["agent", "token", "a"],
+    ["agent", "tokens", "a"],
+    ["agent", "revoke", "a", "--all"],
 ]
 
 
@@ -54,7 +58,7 @@ def test_an_explicit_database_in_a_missing_directory_creates_nothing(
     data_dir.mkdir()
     create_key_file(data_dir / "master.key")
     target = tmp_path / "ailleurs" / "sous-dossier" / "vigie.db"
-    assert run(["audit", "verify", "--json", "--database", f"sqlite:///{target}"]) == 3
+    assert run(["audit", "verify", "--agent", "a", "--json", "--database", f"sqlite:///{target}"]) == 3
     assert "base de données introuvable" in capsys.readouterr().out
     assert not (tmp_path / "ailleurs").exists()
 
@@ -64,5 +68,6 @@ def test_init_creates_the_key_and_the_database_that_the_read_commands_then_use(
 ) -> None:
     assert run(["init"]) == 0
     assert (data_dir / "master.key").is_file() and (data_dir / "vigie.db").is_file()
-    assert run(["audit", "verify"]) == 0
+    assert run(["audit", "key"]) == 0
+    assert run(["audit", "verify", "--agent", "personne"]) == 1  # read, and refused: no such agent yet
     assert run(["agent", "list", "--json"]) == 0

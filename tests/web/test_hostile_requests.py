@@ -137,6 +137,8 @@ def test_a_body_over_the_limit_is_413_and_reaches_no_route(
     huge = {"subject": "1", "purpose": "x" * 1_000_000, "categories": ["contact"]}
     answer = client.post("/api/access/check", json=huge, headers=people["headers"])
     assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert (answer.json()["status"], answer.json()["title"]) == (413, "Requête trop volumineuse")
     assert f"au plus {MAX_BODY_BYTES} permis" in answer.json()["detail"]
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams

@@ -86,7 +86,7 @@ def test_two_workers_serve_audited_reads_and_the_journal_verifies_after(tmp_path
         log.close()
     assert statuses == [200] * 240
     assert len(used) == 2 and all(ticks > 0 for ticks in used.values()), f"one worker served nothing: {used}"
-    verified = vigie("audit", "verify", env=env)
+    verified = vigie("audit", "verify", "--agent", "paris-dpo", env=env)  # reading the journal takes an audit role
     assert verified.returncode == 0, verified.stdout + verified.stderr
     with sqlite3.connect(tmp_path / "vigie.db") as db:
         reads = db.execute("SELECT count(*) FROM audit_entries WHERE action = 'read' AND allowed").fetchone()[0]

@@ -22,11 +22,10 @@ from datetime import date, datetime
 from time import monotonic
 
 from vigie import inputs
-from vigie.agents import agent_for_token, revoke_tokens
+from vigie.agents import agent_for_token
 from vigie.audit import AuditAction, AuditEvent, AuditSink
 from vigie.environment import Environment
 from vigie.errors import InvalidInput
-from vigie.ids import AgentId
 from vigie.model import Agent
 from vigie.store import connect
 
@@ -161,20 +160,3 @@ class SignInGuard:
             )
         )
 
-
-def revoke(env: Environment, journal: AuditSink, agent_id: AgentId, *, source: str | None = None) -> int:
-    """Revoke every API token of an agent (their next request is refused) and journal it; returns how many."""
-    with connect(env.engine) as connection:
-        count = revoke_tokens(connection, agent_id)
-    noun = "jeton révoqué" if count < 2 else "jetons révoqués"
-    journal.append(
-        AuditEvent(
-            action=AuditAction.LOGOUT,
-            allowed=True,
-            reason=f"accès à l'API retiré : {count} {noun}",
-            at=env.clock.now(),
-            agent_id=agent_id,
-            source=source,
-        )
-    )
-    return count

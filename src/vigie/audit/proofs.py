@@ -109,17 +109,40 @@ def prove(
     return InclusionProof(seq, entry, cp, leaf, tuple(path), signed and included, reason)
 
 
+def _signed_frontier(connection: Any, key: Any, size: int) -> Base | None:
+    """Where a proof from `size` can start: the stored checkpoint of that size, if its signature holds and its
+    frontier folds to its signed root."""
+    row = queries.checkpoint_row(connection, size)
+    if row is None:
+        return None
+    made = Checkpoint.from_row(row)
+    tree = made.tree()
+    if tree is None or not made.signature_ok(key):
+        return None
+    return Base(size, made.chain_hash, tree)
+
+
 def consistency(engine: Engine, keyring: Keyring, old_size: int, new_size: int) -> list[bytes]:
-    """The RFC 9162 consistency proof between two tree sizes, both at or after the purge point."""
+    """The RFC 9162 consistency proof between two tree sizes, both at or after the purge point.
+
+    Every node a proof takes from the old tree is one of its frontier's subtrees: when the old size has a signed
+    checkpoint (what a witness last saw), only the entries added since are read, not the whole journal."""
+    key = public_key(keyring)
     with queries.snapshot(engine) as connection:
-        base, _ = anchor_base(connection, public_key(keyring))
+        base, _ = anchor_base(connection, key)
         head = queries.read_head(connection)
+        head_seq = head.seq if head is not None else 0
+        if not base.seq <= old_size <= new_size <= head_seq:  # checked before a size reaches SQL
+            raise InvalidInput(
+                "tailles", f"{old_size} → {new_size}", f"attendu {base.seq} ≤ ancienne ≤ nouvelle ≤ {head_seq}"
+            )
+        start = _signed_frontier(connection, key, old_size) if old_size > base.seq else None
+        if start is not None:
+            hashes = queries.entry_hashes(connection, start.seq, new_size)
+            leaves = _leaves(start, hashes, new_size)
+            if leaves is not None:
+                return consistency_path(old_size, new_size, prefixed(start.tree, leaves))
         hashes = queries.entry_hashes(connection, base.seq, new_size)
-    head_seq = head.seq if head is not None else 0
-    if not base.seq <= old_size <= new_size <= head_seq:
-        raise InvalidInput(
-            "tailles", f"{old_size} → {new_size}", f"attendu {base.seq} ≤ ancienne ≤ nouvelle ≤ {head_seq}"
-        )
     leaves = _leaves(base, hashes, new_size)
     if leaves is None:
         raise NotFound("entrées du journal d'audit", f"{base.seq + 1} à {new_size}")

@@ -173,6 +173,12 @@ def latest_checkpoint_row(connection: Connection) -> Any:
     return connection.execute(query).first()
 
 
+def checkpoint_row(connection: Connection, tree_size: int) -> Any:
+    """The stored checkpoint of exactly `tree_size` entries, or None."""
+    query = select(audit_checkpoints).where(audit_checkpoints.c.tree_size == tree_size)
+    return connection.execute(query).first()
+
+
 def insert_checkpoint(connection: Connection, values: dict[str, Any]) -> int:
     result = connection.execute(insert(audit_checkpoints).values(values).returning(audit_checkpoints.c.id))
     return int(result.scalar_one())

@@ -1,34 +1,48 @@
-"""`vigie agent`: list agents and issue their API tokens."""
+"""`vigie agent`: list agents, issue and revoke their API tokens (each a call to the agent service)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from vigie import inputs
-from vigie.access.signin import revoke
-from vigie.agents import issue_token, list_agents
-from vigie.audit import AuditAction, AuditEvent, Journal
+from vigie.access.agent_admin import AgentAdmin
 from vigie.bootstrap import prepare
-from vigie.cli.app import app, out
+from vigie.cli.app import app, err, out
 from vigie.settings import load_settings
-from vigie.store import connect
 
 agent_app = typer.Typer(help="Les agents et leurs jetons d'accès à l'API.", no_args_is_help=True)
 app.add_typer(agent_app, name="agent")
 
+SOURCE = "cli"
 Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
+AgentArg = Annotated[str, typer.Argument(help="identifiant de l'agent", metavar="AGENT")]
+
+
+@contextmanager
+def _admin(database: str | None) -> Iterator[AgentAdmin]:
+    env = prepare(load_settings(database_url=database))
+    try:
+        yield AgentAdmin(env)
+    finally:
+        env.engine.dispose()
+
+
+def _date(day: object) -> str:
+    return day.strftime("%d/%m/%Y") if hasattr(day, "strftime") else str(day)
 
 
 @agent_app.command("list")
-def list_cmd(database: Database = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_cmd(database: Database = None, as_json: JsonOpt = False) -> None:
     """Liste les agents, leur organisme, leurs rôles et leur attestation de secret professionnel."""
-    env = prepare(load_settings(database_url=database))
-    with connect(env.engine) as connection:
-        agents = list_agents(connection)
+    with _admin(database) as admin:
+        agents = admin.list_agents()
     if as_json:
         rows = [
             {
@@ -45,35 +59,59 @@ def list_cmd(database: Database = None, as_json: Annotated[bool, typer.Option("-
     for column in ("Agent", "Organisme", "Rôles", "Secret professionnel attesté le"):
         table.add_column(column)
     for a in agents:
-        attested = a.secrecy_attested_on.strftime("%d/%m/%Y") if a.secrecy_attested_on else "[red]non attesté[/]"
-        table.add_row(a.id, a.organisation, ", ".join(sorted(a.roles)), attested)
+        attested = _date(a.secrecy_attested_on) if a.secrecy_attested_on else "[red]non attesté[/]"
+        table.add_row(escape(a.id), escape(a.organisation), escape(", ".join(sorted(a.roles))), attested)
     out.print(table)
 
 
 @agent_app.command("token")
-def token_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent")], database: Database = None) -> None:
+def token_cmd(agent: AgentArg, database: Database = None) -> None:
     """Délivre un jeton d'accès à l'API pour un agent (valable 30 jours ; affiché une seule fois)."""
-    env = prepare(load_settings(database_url=database))
-    with connect(env.engine) as connection:
-        token = issue_token(connection, agent, env.clock.today())
-    with Journal(env.engine, env.keyring) as journal:  # a new session for the agent: a connection trace
-        journal.append(
-            AuditEvent(
-                action=AuditAction.LOGIN,
-                allowed=True,
-                reason="jeton d'accès à l'API délivré (30 jours)",
-                at=env.clock.now(),
-                agent_id=agent,
-                source="ligne de commande",
-            )
-        )
-    typer.echo(token)
+    with _admin(database) as admin:
+        issued = admin.issue(agent, source=SOURCE)
+    err.print(
+        f"Jeton n° {issued.info.id} délivré à {escape(agent)}, valable jusqu'au {_date(issued.info.expires_on)} "
+        f"(révocation : vigie agent revoke {escape(agent)} --token-prefix {issued.info.id}).",
+        highlight=False,
+    )
+    typer.echo(issued.token)
+
+
+@agent_app.command("tokens")
+def tokens_cmd(agent: AgentArg, database: Database = None, as_json: JsonOpt = False) -> None:
+    """Liste les jetons d'un agent par numéro et date d'expiration (les jetons eux-mêmes ne sont pas gardés)."""
+    with _admin(database) as admin:
+        tokens = admin.tokens(agent)
+    if as_json:
+        out.print_json(json.dumps([{"id": t.id, "expires_on": t.expires_on.isoformat()} for t in tokens]))
+        return
+    table = Table(title=f"Jetons de {escape(agent)}")
+    table.add_column("N° du jeton")
+    table.add_column("Valable jusqu'au")
+    for token in tokens:
+        table.add_row(token.id, _date(token.expires_on))
+    out.print(table)
 
 
 @agent_app.command("revoke")
-def revoke_cmd(agent: Annotated[str, typer.Argument(help="identifiant de l'agent")], database: Database = None) -> None:
-    """Révoque tous les jetons d'accès à l'API d'un agent (ses requêtes suivantes sont refusées) ; tracé."""
-    env = prepare(load_settings(database_url=database))
-    with Journal(env.engine, env.keyring) as journal:
-        count = revoke(env, journal, inputs.agent_id(agent), source="ligne de commande")
-    out.print(f"{count} jeton{'s' if count > 1 else ''} révoqué{'s' if count > 1 else ''} pour l'agent {agent}")
+def revoke_cmd(
+    agent: AgentArg,
+    prefix: Annotated[
+        str | None, typer.Option("--token-prefix", help="début du numéro du jeton (au moins 6 caractères)")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="révoque tous les jetons de l'agent")] = False,
+    database: Database = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Révoque un jeton d'un agent (--token-prefix) ou tous ses jetons (--all) ; la révocation est journalisée."""
+    with _admin(database) as admin:
+        revoked = admin.revoke(agent, prefix=prefix, everything=everything, source=SOURCE)
+    if as_json:
+        out.print_json(json.dumps({"agent": agent, "revoked": [t.id for t in revoked]}))
+        return
+    if not revoked:
+        out.print(f"Aucun jeton à révoquer pour {escape(agent)}.", highlight=False)
+        return
+    shown = ", ".join(t.id for t in revoked)
+    noun = "jeton révoqué" if len(revoked) == 1 else "jetons révoqués"
+    out.print(f"{len(revoked)} {noun} pour {escape(agent)} : {shown}.", highlight=False)

@@ -3,10 +3,11 @@ refused with 413, whether it declares its length or streams it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vigie.web.problems import MEDIA_TYPE, problem_json
 
 MAX_BODY_BYTES = 64 * 1024  # a decision request is a few hundred bytes; nothing the API takes comes near
 
@@ -62,12 +63,9 @@ class BodyLimit:
 
     async def _refuse(self, send: Send, declared: int | None) -> None:
         size = f"{declared} octets" if declared is not None else f"plus de {self.limit} octets"
-        body = json.dumps(
-            {"detail": f"corps de la requête trop volumineux : {size}, au plus {self.limit} permis"},
-            ensure_ascii=False,
-        ).encode()
+        body = problem_json(413, f"corps de la requête trop volumineux : {size}, au plus {self.limit} permis")
         headers: list[tuple[bytes, bytes]] = [
-            (b"content-type", b"application/json"),
+            (b"content-type", MEDIA_TYPE.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Coroutine
 from datetime import date
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, TypeVar, cast
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,11 +18,14 @@ from vigie.access.service import Gate
 from vigie.audit import AuditAction, AuditSink
 from vigie.environment import Environment
 from vigie.errors import InvalidInput
+from vigie.ids import AgentId
 from vigie.model import Agent
 from vigie.web.auth import AgentDep, source_of
 from vigie.web.blocking import blocking
 from vigie.web.deps import EnvDep, JournalDep
 from vigie.web.schemas import ErrorOut
+
+T = TypeVar("T")
 
 
 def _journal_rejected(request: Request, agent: Agent, error: RequestValidationError) -> None:
@@ -58,6 +61,17 @@ class JournaledRoute(APIRoute):
                 raise
 
         return journaled
+
+
+async def _admitted(
+    gate: Gate, parse: Callable[[], T], *, agent_id: AgentId, action: AuditAction, source: str | None
+) -> T:
+    """`gate.admit(parse, ...)` for an async route: parsing is pure and runs in place; only bad input, which
+    `admit` journals (and waits for), goes to the thread pool."""
+    try:
+        return parse()
+    except InvalidInput:
+        return await run_in_threadpool(gate.admit, parse, agent_id=agent_id, action=action, source=source)
 
 
 router = APIRouter(tags=["accès"], route_class=JournaledRoute)
@@ -145,14 +159,12 @@ async def read_subject(
 ) -> SubjectOut:
     """Lecture déchiffrée et tracée ; refusée (403) hors des règles du registre."""
     gate, source = Gate(env, journal), source_of(request)
-    subject, wanted_purpose, wanted = await blocking(
-        env,
-        lambda: gate.admit(
-            lambda: (inputs.subject_id(subject_id), inputs.purpose(purpose), inputs.parse_categories(categories)),
-            agent_id=agent.id,
-            action=AuditAction.READ,
-            source=source,
-        ),
+    subject, wanted_purpose, wanted = await _admitted(
+        gate,
+        lambda: (inputs.subject_id(subject_id), inputs.purpose(purpose), inputs.parse_categories(categories)),
+        agent_id=agent.id,
+        action=AuditAction.READ,
+        source=source,
     )
     pending = await blocking(
         env, gate.begin_read, agent.id, subject, wanted_purpose, wanted, env.clock.today(), source=source
