@@ -114,6 +114,9 @@ class Policy:
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
     reserved: Mapping[tuple[str, SubjectKind], Mapping[str, frozenset[str]]]  # categories hash as their text
     archives: Mapping[str, Archive]
+    # (kind, categories) per processing: what compiling a role set walks, so its cost follows the processings
+    # the roles serve, not the size of the whole register.
+    kinds_of: Mapping[str, tuple[tuple[SubjectKind, frozenset[Category]], ...]]
     role_set_grants: dict[frozenset[str], Mapping[str, Grant]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -150,6 +153,9 @@ class Policy:
             categories_of=MappingProxyType(categories_of),
             reserved=MappingProxyType({key: MappingProxyType(value) for key, value in reserved.items()}),
             archives=MappingProxyType({p.id: p.archive for p in processings if p.archive is not None}),
+            kinds_of=MappingProxyType(
+                {p.id: tuple((kind, categories_of[(p.id, kind)]) for kind in p.subjects) for p in processings}
+            ),
         )
 
     def grants_for(self, roles: frozenset[str]) -> Mapping[str, Grant]:
@@ -176,10 +182,11 @@ class Policy:
 
     def _categories_for(self, roles: frozenset[str], purpose: str) -> Mapping[SubjectKind, frozenset[Category]]:
         allowed: dict[SubjectKind, frozenset[Category]] = {}
-        for (pid, kind), categories in self.categories_of.items():
-            if pid != purpose:
+        for kind, categories in self.kinds_of.get(purpose, ()):
+            reserved = self.reserved.get((purpose, kind))
+            if not reserved:
+                allowed[kind] = categories
                 continue
-            reserved = self.reserved.get((pid, kind), {})
             allowed[kind] = frozenset(c for c in categories if c not in reserved or reserved[c] & roles)
         return MappingProxyType(allowed)
 
