@@ -159,4 +159,3 @@ class SignInGuard:
                 action=AuditAction.LOGIN_FAILED, allowed=False, reason=reason, at=self.env.clock.now(), source=source
             )
         )
-
