@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -28,6 +29,7 @@ def event(reason):
     return AuditEvent(action="read", allowed=True, reason=reason, at=datetime.now(UTC), agent_id=name)
 
 with Journal(open_database(url), keyring, max_delay=0.002) as journal:
+    open(start + "." + name, "w").close()  # ready: imported and connected
     while not os.path.exists(start):  # every writer starts at once
         time.sleep(0.001)
     for wave in range(0, count, 10):  # small groups, so that the writers' groups interleave
@@ -54,6 +56,9 @@ def test_three_writer_processes_appending_at_once_leave_one_unforked_chain(
         )
         for k in range(3)
     ]
+    deadline = time.monotonic() + 120
+    while not all((tmp_path / f"start.w{k}").exists() for k in range(3)) and time.monotonic() < deadline:
+        time.sleep(0.01)  # a loaded machine takes seconds to start three interpreters: wait for all of them
     start.touch()
     outputs = [writer.communicate(timeout=300) for writer in writers]
     assert [writer.returncode for writer in writers] == [0, 0, 0], [err[-2000:] for _, err in outputs]
