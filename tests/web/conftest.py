@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from vigie.agents import ensure_demo_agents, issue_token
+from vigie.bootstrap import prepare
 from vigie.environment import Environment
+from vigie.settings import Settings
 from vigie.store import connect
 from vigie.web import create_app
+from vigie.web.server import bind, make_server, url_of
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its test client; httpx, which the project installs, still works.
@@ -38,3 +44,42 @@ def agent_headers(environment: Environment) -> Callable[[str], dict[str, str]]:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+# Chromium as the browser tests start it: headless, no sandbox (root), and none of its own calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium_args() -> list[str]:
+    """The arguments every browser test launches Chromium with."""
+    return list(CHROMIUM_ARGS)
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    """`vigie serve`'s start-up on an SQLite file, served by uvicorn in a thread on a free port."""
+    env = prepare(Settings(data_dir=tmp_path / "data"), create_keys=True)
+    sock = bind("127.0.0.1", 0)
+    server = make_server(create_app(env), log_level="warning")
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield url_of(sock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        env.engine.dispose()
