@@ -1,6 +1,7 @@
 """The command line parses and journals like the API: bad input exits 2 with a French message and leaves a
-journal entry that holds the value only as its length and keyed hash. (Values that are empty, hold a NUL or
-pass 4,096 characters are refused earlier, as usage errors, by `cli/hygiene.py`.)"""
+journal entry that holds the value only as its length and keyed hash, whatever the value carries (empty, NUL,
+lone surrogate, control character, thousands of characters): the gate's options skip `cli/hygiene.py`'s
+usage check so that no call goes unjournaled."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ CHECK = ["access", "check", "--agent", "paris-social", "--purpose", "social_supp
         ([*CHECK, "--subject", "1 85 05 78 006 084 36", "--categories", "contact"], "au plus 19 permis"),
         (["subject", "show", "--agent", "paris-social", "--purpose", "social_support", "--", "-1"], "numérique"),
         (["subject", "show", "1", "--agent", "paris-social", "--purpose", "x" * 4000], "au plus 64 permis"),
+        (["subject", "show", "1", "--agent", "paris-social", "--purpose", "x" * 5000], "au plus 64 permis"),
+        ([*CHECK[:-2], "--purpose", "  ", "--subject", "1", "--categories", "contact"], "nom attendu"),
+        ([*CHECK, "--subject", "1", "--categories", ""], "aucune catégorie"),
+        ([*CHECK, "--subject", "4\x001", "--categories", "contact"], "caractère nul"),
+        ([*CHECK, "--subject", "41\udcff", "--categories", "contact"], "demi-paire"),
+        ([*CHECK, "--subject", "1", "--categories", "contact\x1b[2J"], "caractère de contrôle"),
+        (["subject", "find", "--nir", "1850578\x00", "--agent", "paris-social", "--purpose", "social_support"], "nul"),
     ],
 )
 def test_bad_input_exits_2_in_french_and_is_journaled_without_the_value(
@@ -57,6 +65,35 @@ def test_bad_input_exits_2_in_french_and_is_journaled_without_the_value(
     _, allowed, agent, reason = entry
     assert not allowed and agent == "paris-social" and reason.startswith("entrée invalide : ")
     assert "1 85 05" not in reason and "xxxxxxxx" not in reason and "empreinte" in reason
+
+
+@pytest.mark.parametrize("agent", ["", "  ", "agent\x00x", "agent\udcff", "a" * 5000])
+def test_a_malformed_agent_is_journaled_as_bad_input_not_a_usage_error(
+    seeded: Path, capsys: pytest.CaptureFixture[str], agent: str
+) -> None:
+    capsys.readouterr()
+    assert (
+        run(
+            [
+                "access",
+                "check",
+                "--agent",
+                agent,
+                "--subject",
+                "1",
+                "--purpose",
+                "social_support",
+                "--categories",
+                "contact",
+            ]
+        )
+        == 2
+    )
+    assert "Traceback" not in capsys.readouterr().err
+    (entry,) = journal(seeded)
+    _, allowed, who, reason = entry
+    assert not allowed and who is None and reason.startswith("entrée invalide : ") and "empreinte" in reason
+    assert "\x00" not in reason and "aaaaaaaa" not in reason
 
 
 def test_an_unknown_agent_typed_on_the_command_line_is_journaled_as_a_hash(

@@ -14,6 +14,7 @@ from vigie.access.service import Gate, SubjectView
 from vigie.audit import AuditAction, Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import ExitCode, app, out
+from vigie.cli.hygiene import journaled
 from vigie.settings import load_settings
 
 access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
@@ -28,6 +29,7 @@ Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 
 
 @access_app.command("check")
+@journaled("agent", "subject", "purpose", "categories", "recipient")
 def check(
     agent: AgentOpt,
     subject: Annotated[str, typer.Option("--subject", help="identifiant de la personne")],
@@ -74,6 +76,7 @@ def _view_json(view: SubjectView) -> dict[str, Any]:
 
 
 @subject_app.command("find")
+@journaled("nir", "agent", "purpose")
 def find(
     nir: Annotated[str, typer.Option("--nir", help="numéro de sécurité sociale (15 caractères, ou 13 sans la clé)")],
     agent: AgentOpt,
@@ -97,6 +100,7 @@ def find(
 
 
 @subject_app.command("show")
+@journaled("subject", "agent", "purpose", "categories")
 def show(
     subject: Annotated[str, typer.Argument(help="identifiant de la personne")],
     agent: AgentOpt,

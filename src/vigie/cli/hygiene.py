@@ -8,11 +8,31 @@ legitimate one are refused too, so that no service has to guard against them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
 MAX_VALUE_LENGTH = 4096  # longer than any path, URL or identifier vigie takes
+JOURNALED = "_vigie_journaled"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def journaled(*names: str) -> Callable[[F], F]:
+    """Mark the options of a command that the gate parses itself (`Gate.admit`), so that an empty, NUL-bearing
+    or over-long value there is journaled bad input like on the API, not a usage error that leaves no entry."""
+
+    def mark(command: F) -> F:
+        setattr(command, JOURNALED, frozenset(names))
+        return command
+
+    return mark
+
+
+def journaled_names(command: Any) -> frozenset[str]:
+    """The option names of a built command that `journaled` marked (none for an unmarked command)."""
+    marked: frozenset[str] = getattr(getattr(command, "callback", None), JOURNALED, frozenset())
+    return marked
 
 
 def problem(value: str) -> str | None:

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from vigie.cli.help import GROUP_METAVAR, FrenchContext
-from vigie.cli.hygiene import guard
+from vigie.cli.hygiene import guard, journaled_names
 
 COMPLETION_PARAMS = frozenset({"install_completion", "show_completion"})
 
@@ -50,8 +50,10 @@ def prepare_command(command: Any) -> Any:
     """French help, checked values and no typer completion options, on a command and all it contains."""
     command.context_class = FrenchContext
     command.params = [p for p in command.params if p.name not in COMPLETION_PARAMS]
+    skipped = journaled_names(command)
     for param in command.params:
-        guard(param)
+        if param.name not in skipped:
+            guard(param)
     children = getattr(command, "commands", None)
     if children is not None:
         command.subcommand_metavar = GROUP_METAVAR
