@@ -9,6 +9,13 @@ journal: submit, canonical encoding, hashing, insert, head signature and commit.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.append(sys.path.pop(0))
+
 import argparse
 import os
 import tempfile

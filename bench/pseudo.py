@@ -11,6 +11,13 @@ by `bench/pseudo_memory.py` (a synthetic source: see there why).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.append(sys.path.pop(0))
+
 import argparse
 import hmac
 import json

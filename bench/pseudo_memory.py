@@ -11,6 +11,13 @@ JSON line with the process's peak resident memory (`ru_maxrss`), run in its own 
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.append(sys.path.pop(0))
+
 import argparse
 import json
 import os

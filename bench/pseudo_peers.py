@@ -6,6 +6,13 @@ file) and prints one JSON object. Not imported by vigie.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.append(sys.path.pop(0))
+
 import json
 import sys
 import time

@@ -10,6 +10,13 @@ at full size. Each case runs in its own process so that its peak memory is its o
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.append(sys.path.pop(0))
+
 import argparse
 import datetime as dt
 import json
