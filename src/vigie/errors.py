@@ -5,12 +5,15 @@
     ├── RegisterError               the register directory does not load; carries every `Problem`
     │   └── ExtractSpecError        an extract spec (YAML) does not validate; carries every `Problem`
     ├── InvalidInput                a value given by a user is malformed (field, value, reason)
-    │   └── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
+    │   ├── InvalidIdentifier       a NIR or SIRET fails its checks (length, format, key)
+    │   ├── WeakPassword            a new password breaks the password rules (every problem, in French)
+    │   └── InvalidForm             a web form's fields are wrong (field -> French messages)
     ├── NotFound                    a named thing does not exist (what, key)
     ├── PopulationExists            a demo seed into a database that already holds people (count)
     ├── DecryptionError             a ciphertext does not open: wrong key or binding, tampered, shredded
     ├── TamperedJournal             the audit journal fails verification (reason)
     ├── AccessRefused               the gate said no (reason, journal entry)
+    ├── SignInRefused               a web sign-in or sign-up refused (reason; retry_after when throttled)
     └── StorageError                the database cannot be reached or migrated
         └── JournalError            the audit journal cannot be written or read
 
@@ -79,6 +82,35 @@ class InvalidInput(VigieError):
 
 class InvalidIdentifier(InvalidInput):
     """A NIR or SIRET fails its structural checks."""
+
+
+class WeakPassword(InvalidInput):
+    """A new password breaks the password rules; `problems` lists each rule broken, in French."""
+
+    def __init__(self, field: str, problems: tuple[str, ...]) -> None:
+        self.problems = problems
+        super().__init__(field, "…", " ".join(problems) or "mot de passe refusé")
+
+
+class InvalidForm(InvalidInput):
+    """A form with one or more wrong fields; `fields` maps each field's name to its French messages, so that
+    a page shows each next to its field."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        self.fields = fields
+        first = next(iter(fields.items()), ("formulaire", ["formulaire invalide"]))
+        super().__init__(first[0], "…", " ".join(first[1]))
+
+
+class SignInRefused(VigieError):
+    """A sign-in (or sign-up) refused; the reason says no more than the person may know. `retry_after` is set
+    when the account or the address must wait, `locked` when the account is locked."""
+
+    def __init__(self, reason: str, *, retry_after: int | None = None, locked: bool = False) -> None:
+        self.reason = reason
+        self.retry_after = retry_after
+        self.locked = locked
+        super().__init__(reason)
 
 
 class NotFound(VigieError):

@@ -40,6 +40,25 @@ class Settings(BaseSettings):
         default="thread", description="écriture du journal d'audit : fil du service ou processus dédié"
     )
 
+    password_time_cost: int = Field(
+        default=3, ge=1, le=20, description="argon2id : nombre de passes (RFC 9106, second profil recommandé : 3)"
+    )
+    password_memory_kib: int = Field(
+        default=65_536,
+        ge=8 * 4,
+        le=4 * 1024 * 1024,
+        description="argon2id : mémoire par calcul en Kio (RFC 9106, second profil recommandé : 64 Mio)",
+    )
+    password_parallelism: int = Field(
+        default=4, ge=1, le=16, description="argon2id : voies de calcul parallèles (RFC 9106 : 4)"
+    )
+    session_idle_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="session web fermée après tant de minutes sans activité"
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, le=7 * 24, description="durée maximale d'une session web, activité ou non, en heures"
+    )
+
     @field_validator("audit_origin")
     @classmethod
     def _origin(cls, value: str) -> str:

@@ -28,6 +28,7 @@ from vigie.crypto import (
     wrap_data_key,
 )
 from vigie.errors import NotFound
+from vigie.identifiers import validate_siret
 from vigie.ids import SubjectId
 from vigie.model import SubjectState
 from vigie.nir import validate_nir
@@ -78,6 +79,7 @@ _CONSENTS = Prepared(
 _SEALED_IDENTITY = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == _SUBJECT_ID))
 _WRAPPED_KEY = Prepared(select(subjects.c.wrapped_key).where(subjects.c.id == _SUBJECT_ID))
 _BY_NIR = Prepared(select(subjects.c.id).where(subjects.c.nir_index == bindparam("nir_index")))
+_BY_SIRET = Prepared(select(subjects.c.id).where(subjects.c.siret_index == bindparam("siret_index")))
 
 
 def _records_in(count: int) -> Select[Any]:
@@ -121,6 +123,12 @@ def find_by_nir(connection: Connection, keyring: Keyring, nir: str) -> SubjectId
     """
     index = blind_index(keyring, "nir", validate_nir(nir, allow_keyless=True))
     found = _BY_NIR.first(connection, {"nir_index": index})
+    return SubjectId(int(found[0])) if found is not None else None
+
+
+def find_by_siret(connection: Connection, keyring: Keyring, siret: str) -> SubjectId | None:
+    """The subject with this SIRET (validated, compact), looked up by its blind index only."""
+    found = _BY_SIRET.first(connection, {"siret_index": blind_index(keyring, "siret", siret)})
     return SubjectId(int(found[0])) if found is not None else None
 
 
@@ -204,8 +212,9 @@ def add_subject(
     identity: dict[str, Any],
     created_on: date,
     nir: str | None = None,
+    siret: str | None = None,
 ) -> SubjectId:
-    """Create a subject with its own data key; the NIR is validated and kept only as a blind index.
+    """Create a subject with its own data key; the NIR and SIRET are validated and kept only as blind indexes.
 
     Only a NIR proper, key included, is stored: a keyless one could carry an unnoticed typing mistake.
 
@@ -215,6 +224,7 @@ def add_subject(
     subject_id = _next_id(connection, subjects.c.id)
     data_key = new_data_key()
     compact_nir = validate_nir(nir) if nir is not None else None
+    compact_siret = validate_siret(siret) if siret is not None else None
     sealed_identity = seal(
         data_key,
         json.dumps({**identity, **({"nir": compact_nir} if compact_nir else {})}).encode(),
@@ -226,6 +236,7 @@ def add_subject(
             kind=kind.value,
             organisation_code=organisation,
             nir_index=blind_index(keyring, "nir", compact_nir) if compact_nir else None,
+            siret_index=blind_index(keyring, "siret", compact_siret) if compact_siret else None,
             wrapped_key=wrap_data_key(keyring, subject_id, data_key),
             identity=sealed_identity,
             created_on=created_on,
@@ -260,6 +271,24 @@ def add_record(
         )
     )
     return record_id
+
+
+def _own_binding(subject_id: int, purpose: str) -> bytes:
+    return f"vigie/own/v1|{subject_id}|{purpose}".encode()
+
+
+def seal_own(connection: Connection, keyring: Keyring, subject_id: int, purpose: str, data: dict[str, Any]) -> bytes:
+    """Seal what a person typed about themself for their own use (`purpose`, e.g. the words their password
+    may not contain) under their data key: shredding the subject makes it unreadable too."""
+    key = _data_key(connection, keyring, subject_id)
+    return seal(key, json.dumps(data).encode(), _own_binding(subject_id, purpose))
+
+
+def open_own(connection: Connection, keyring: Keyring, subject_id: int, purpose: str, sealed: bytes) -> dict[str, Any]:
+    """Open what `seal_own` sealed; DecryptionError when the subject was shredded or the bytes moved."""
+    key = _data_key(connection, keyring, subject_id)
+    opened: dict[str, Any] = json.loads(open_sealed(key, sealed, _own_binding(subject_id, purpose)))
+    return opened
 
 
 def shred(connection: Connection, subject_id: int, today: date) -> None:

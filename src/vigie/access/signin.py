@@ -12,6 +12,10 @@ bounded in the number of addresses it tracks.
 - When the window ends, one entry carries the counts (« 2 999 autres échecs, dont 2 990 bloqués »): a flood
   of 3,000 token-less requests writes two entries, not 3,000.
 Counts are written on the next attempt after the window ends, and at shutdown (`flush(everything=True)`).
+
+The web sign-in with a password (`vigie.accounts`) shares these windows: it asks `throttled` before checking
+a password and reports each failure with `note_failure`, so that an address is limited across both doors.
+A failure it has journaled itself (with the account it concerns) is counted here, not written twice.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ FAILURE_LIMIT = 10  # failed authentications per address and window before it is
 WINDOW_SECONDS = 60.0
 MAX_SOURCES = 10_000  # addresses tracked at once; the oldest windows are closed (and journaled) beyond
 _NO_SOURCE = "inconnue"
+THROTTLED = "trop d'échecs d'authentification depuis cette adresse"
 
 
 @dataclass
@@ -43,6 +48,7 @@ class _Window:
     first_at: datetime
     failures: int = 1
     throttled: int = 0
+    silent: int = 0  # failures after the first that their caller journaled itself
 
 
 @dataclass(frozen=True)
@@ -82,17 +88,35 @@ class SignInGuard:
         now = monotonic()
         if now >= self._next_due:
             self.flush()
-        with self._lock:
-            window = self._windows.get(address)
-            if window is not None and now - window.opened < self.window and window.failures >= self.limit:
-                window.throttled += 1
-                retry = max(1, int(window.opened + self.window - now + 0.999))
-                return SignIn(None, "trop d'échecs d'authentification depuis cette adresse", retry)
+        retry = self._throttled(address, now)
+        if retry is not None:
+            return SignIn(None, THROTTLED, retry)
         agent, reason = self._look_up(token, self.env.clock.today())
         if agent is not None:
             return SignIn(agent)
         self._failed(address, source, reason, now)
         return SignIn(None, reason)
+
+    def _throttled(self, address: str, now: float) -> int | None:
+        with self._lock:
+            window = self._windows.get(address)
+            if window is not None and now - window.opened < self.window and window.failures >= self.limit:
+                window.throttled += 1
+                return max(1, int(window.opened + self.window - now + 0.999))
+        return None
+
+    def throttled(self, source: str | None) -> int | None:
+        """Seconds before `source` may try again when it is over its failure limit (the attempt is counted as
+        blocked), else None."""
+        now = monotonic()
+        if now >= self._next_due:
+            self.flush()
+        return self._throttled(source or _NO_SOURCE, now)
+
+    def note_failure(self, source: str | None, reason: str, *, journaled: bool = False) -> None:
+        """Count a failed sign-in from `source` made through another door (a password form); the guard traces
+        it as its own failures unless the caller has already journaled it (`journaled`)."""
+        self._failed(source or _NO_SOURCE, source, reason, monotonic(), journaled=journaled)
 
     def _look_up(self, token: str | None, today: date) -> tuple[Agent | None, str]:
         if token is None:
@@ -105,11 +129,12 @@ class SignInGuard:
             agent = agent_for_token(connection, token, today)
         return agent, "jeton inconnu ou expiré"
 
-    def _failed(self, address: str, source: str | None, reason: str, now: float) -> None:
+    def _failed(self, address: str, source: str | None, reason: str, now: float, *, journaled: bool = False) -> None:
         with self._lock:
             window = self._windows.get(address)
             if window is not None and now - window.opened < self.window:
                 window.failures += 1
+                window.silent += journaled
                 return
             closed = [(address, window)] if window is not None else []
             if len(self._windows) >= self.max_sources:
@@ -119,7 +144,8 @@ class SignInGuard:
             self._windows[address] = _Window(now, self.env.clock.now())
             self._next_due = min(self._next_due, now + self.window)
         self._write_counts(closed)
-        self._append(f"authentification refusée : {reason}", source)
+        if not journaled:
+            self._append(f"authentification refusée : {reason}", source)
 
     def flush(self, *, everything: bool = False) -> int:
         """Journal the counts of the windows that ended (all of them with `everything`); returns how many
@@ -139,7 +165,7 @@ class SignInGuard:
     def _write_counts(self, ended: list[tuple[str, _Window]]) -> int:
         written = 0
         for address, window in ended:
-            others = window.failures - 1 + window.throttled
+            others = window.failures - 1 - window.silent + window.throttled
             if others <= 0:
                 continue
             since = window.first_at.strftime("%H:%M:%S")

@@ -178,3 +178,35 @@ audit_anchor = Table(
     Column("signed_at", String(27), nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
 )
+
+# Online accounts (vigie.accounts): a person's is tied to their subject (found through the NIR or SIRET blind
+# index, the number itself never kept), an agent's to the agent. Passwords are argon2id hashes; the TOTP
+# secret is sealed under the key-encryption key. Instants are Unix seconds (UTC), compared as integers.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("subject_id", Id, ForeignKey("subjects.id"), unique=True),
+    Column("agent_id", String(32), ForeignKey("agents.id"), unique=True),
+    Column("password_hash", Text),
+    Column("personal_words", LargeBinary),  # sealed under the subject's key: what the password may not contain
+    Column("must_change", Boolean, nullable=False, default=False),
+    Column("totp_secret", LargeBinary),
+    Column("totp_last_step", BigInteger),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("last_failure_at", BigInteger),
+    Column("locked_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Server-side web sessions: only the SHA-256 of the cookie's random value is kept.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", LargeBinary(32), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_seen_at", BigInteger, nullable=False),
+)
+Index("ix_web_sessions_account", web_sessions.c.account_id)
