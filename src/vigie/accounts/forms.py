@@ -136,7 +136,7 @@ def parse_sign_up(raw: Mapping[str, str]) -> SignUp:
         collector.add("profile", "Profil inconnu : assuré, professionnel de santé ou employeur.")
     number = _number(collector, profile)
     person = passwords.Person(_name(collector, "last_name"), _name(collector, "first_name"))
-    born = _birth_date(collector, collector.text("birth_date", 10))
+    born = _birth_date(collector, collector.text("birth_date", 10, required=profile is not Profile.EMPLOYER))
     person = passwords.Person(person.last_name, person.first_name, born)
     nir = profile is not None and profile is not Profile.EMPLOYER and number
     if born is not None and nir and not _nir_matches(number, born):
