@@ -172,3 +172,10 @@ def blind_index(keyring: Keyring, kind: str, value: str) -> bytes:
     """Keyed HMAC of a normalised identifier, so that look-ups never need the plaintext."""
     message = f"{kind}|{value}".encode()
     return hmac.new(keyring.blind_index, message, hashlib.sha256).digest()
+
+
+def derived_key(keyring: Keyring, purpose: str) -> bytes:
+    """A 256-bit key for one `purpose` (CSRF tokens, visitor pseudonyms), derived from the key-encryption key so
+    that no new secret has to be kept, yet a key leaked from one purpose opens nothing of another (HMAC as PRF,
+    domain-separated by the purpose)."""
+    return hmac.new(keyring.key_encryption, f"vigie/derive/v1|{purpose}".encode(), hashlib.sha256).digest()

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     witness_dir: Path | None = Field(
         default=None, description="dossier où le témoin garde le dernier point de contrôle vu, hors de la base"
     )
+    trust_forwarded_proto: bool = Field(
+        default=False,
+        description="croire l'en-tête X-Forwarded-Proto (seulement derrière un mandataire inverse qui le fixe)",
+    )
     audit_writer: Literal["thread", "process"] = Field(
         default="thread", description="écriture du journal d'audit : fil du service ou processus dédié"
     )

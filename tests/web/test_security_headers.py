@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from vigie.environment import Environment
 from vigie.web import create_app
+
+EnvFactory = Callable[..., Environment]
 
 COMMON = {
     "x-content-type-options": "nosniff",
@@ -81,3 +86,16 @@ def test_a_500_answered_by_the_outermost_error_middleware_carries_them_too(envir
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
     assert "secret interne" not in response.text
+
+
+def test_hsts_behind_a_proxy_only_when_its_forwarded_proto_is_trusted(make_env: EnvFactory, engine: Engine) -> None:
+    forwarded = {"x-forwarded-proto": "https"}
+    with TestClient(create_app(make_env(engine))) as untrusting:
+        spoofed = untrusting.get("/health", headers=forwarded)
+    with TestClient(create_app(make_env(engine, trust_forwarded_proto=True))) as trusting:
+        proxied = trusting.get("/health", headers=forwarded)
+        plain = trusting.get("/health", headers={"x-forwarded-proto": "http"})
+
+    assert "strict-transport-security" not in spoofed.headers
+    assert proxied.headers["strict-transport-security"].startswith("max-age=")
+    assert "strict-transport-security" not in plain.headers

@@ -12,7 +12,7 @@ from vigie import __version__
 from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
 from vigie.environment import Environment
-from vigie.web import access_log, docs_ui, errors, headers, openapi
+from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
@@ -70,6 +70,7 @@ def create_app(env: Environment) -> FastAPI:
     app.state.signin = SignInGuard(env, app.state.journal)
     app.state.policy_page = policy_page(env.register)
     app.state.register_documents = RegisterDocuments.of(env.register)
+    csrf.install(app, env.keyring, trust_forwarded_proto=env.settings.trust_forwarded_proto)
     errors.install(app)
     openapi.install(app)
     routers = [docs_ui.router, pages.router, register_api.router, health.router, access_api.router, audit_api.router]
@@ -78,5 +79,5 @@ def create_app(env: Environment) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodyLimit)
     access_log.install([app.router, *routers])
-    headers.wrap(app)
+    headers.wrap(app, trust_forwarded_proto=env.settings.trust_forwarded_proto)
     return app

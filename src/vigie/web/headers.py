@@ -3,7 +3,8 @@
 Each response gets a Content-Security-Policy that fits what it is (a JSON answer may load nothing, a page only
 our stylesheet, the API documentation only our own scripts), refuses to be framed, sniffed or to leak its
 address, and asks for no sensor. A route that sets one of these headers itself keeps its own value.
-HSTS is sent only over TLS: over plain HTTP a browser ignores it, and a loopback service must stay reachable.
+HSTS is sent only over TLS: over plain HTTP a browser ignores it, and a loopback service must stay reachable;
+behind a proxy that ends TLS, `X-Forwarded-Proto` says so only when the settings trust it (`transport`).
 JSON answers are `no-store` unless their route says otherwise: they may carry personal data.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vigie.web.transport import is_tls
 
 DOCS_PATH = "/docs"
 
@@ -72,15 +75,16 @@ class SecurityHeaders:
     """Adds the security headers to every HTTP response of the wrapped application (raw header lists, prepared
     once: this runs on every request)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, trust_forwarded_proto: bool = False) -> None:
         self.app = app
+        self.trust_forwarded_proto = trust_forwarded_proto
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        tls = scope.get("scheme") == "https"
+        tls = is_tls(scope, trust_forwarded_proto=self.trust_forwarded_proto)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -91,7 +95,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def wrap(app: FastAPI) -> None:
+def wrap(app: FastAPI, *, trust_forwarded_proto: bool = False) -> None:
     """Put `SecurityHeaders` around `app`'s whole middleware stack.
 
     Outside even Starlette's `ServerErrorMiddleware`, which answers the 500s and sits outside every middleware
@@ -100,6 +104,6 @@ def wrap(app: FastAPI) -> None:
     build = app.build_middleware_stack
 
     def build_with_headers() -> ASGIApp:
-        return SecurityHeaders(build())
+        return SecurityHeaders(build(), trust_forwarded_proto=trust_forwarded_proto)
 
     app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]

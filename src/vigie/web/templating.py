@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from vigie import __version__
+from vigie.web.csrf import csrf_input, set_cookie_if_issued
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -33,10 +34,14 @@ _environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 _environment.globals["version"] = __version__
+_environment.globals["csrf_input"] = csrf_input
 _environment.filters["sentence"] = sentence
 templates = Jinja2Templates(env=_environment)
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
-    """Render template `name` as an HTML page (the security headers are added by `vigie.web.headers`)."""
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """Render template `name` as an HTML page (the security headers are added by `vigie.web.headers`); a CSRF
+    token issued while rendering goes into the response's cookie."""
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    set_cookie_if_issued(request, response)
+    return response
