@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from vigie import __version__
 from vigie.access.signin import SignInGuard
+from vigie.accounts import Accounts
 from vigie.audit import open_journal
 from vigie.environment import Environment
 from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
@@ -17,7 +18,7 @@ from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
-from vigie.web.routes import access_api, audit_api, health, pages, register_api
+from vigie.web.routes import access_api, accounts, audit_api, health, pages, password_api, register_api
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -39,6 +40,7 @@ TAGS = [
     {"name": "accès", "description": "Décisions et lectures de données personnelles, tracées, pour les agents."},
     {"name": "journal", "description": "Le journal d'audit : vérification, dernières entrées, preuves."},
     {"name": "service", "description": "L'état du service, pour la supervision."},
+    {"name": "comptes", "description": "Les comptes en ligne : avis sur un mot de passe envisagé."},
 ]
 
 
@@ -68,12 +70,22 @@ def create_app(env: Environment) -> FastAPI:
     app.state.env = env
     app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
     app.state.signin = SignInGuard(env, app.state.journal)
+    app.state.accounts = Accounts(env, app.state.journal, app.state.signin)
     app.state.policy_page = policy_page(env.register)
     app.state.register_documents = RegisterDocuments.of(env.register)
     csrf.install(app, env.keyring, trust_forwarded_proto=env.settings.trust_forwarded_proto)
     errors.install(app)
     openapi.install(app)
-    routers = [docs_ui.router, pages.router, register_api.router, health.router, access_api.router, audit_api.router]
+    routers = [
+        docs_ui.router,
+        pages.router,
+        accounts.router,
+        register_api.router,
+        health.router,
+        access_api.router,
+        audit_api.router,
+        password_api.router,
+    ]
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
