@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -12,11 +13,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.access.agent_admin import AgentAdmin
+from vigie.accounts import Accounts
+from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
 from vigie.settings import load_settings
 
-agent_app = typer.Typer(help="Les agents et leurs jetons d'accès à l'API.", no_args_is_help=True)
+agent_app = typer.Typer(
+    help="Les agents, leurs jetons d'accès à l'API et leur connexion au navigateur.", no_args_is_help=True
+)
 app.add_typer(agent_app, name="agent")
 
 SOURCE = "cli"
@@ -115,3 +120,45 @@ def revoke_cmd(
     shown = ", ".join(t.id for t in revoked)
     noun = "jeton révoqué" if len(revoked) == 1 else "jetons révoqués"
     out.print(f"{len(revoked)} {noun} pour {escape(agent)} : {shown}.", highlight=False)
+
+
+@contextmanager
+def _accounts(database: str | None) -> Iterator[Accounts]:
+    env = prepare(load_settings(database_url=database))
+    try:
+        with Journal(env.engine, env.keyring) as journal:
+            yield Accounts(env, journal)
+    finally:
+        env.engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password: str = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@agent_app.command("password")
+def password_cmd(
+    agent: AgentArg,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="lit le mot de passe sur l'entrée standard (une ligne)")
+    ] = False,
+    database: Database = None,
+) -> None:
+    """Définit le mot de passe de connexion au navigateur d'un agent (saisi deux fois, masqué) ; journalisé."""
+    password = _read_password(stdin)
+    with _accounts(database) as accounts:
+        accounts.set_agent_password(agent, password, source=SOURCE)
+    out.print(f"Mot de passe de {escape(agent)} défini.", highlight=False)
+
+
+@agent_app.command("totp")
+def totp_cmd(agent: AgentArg, database: Database = None) -> None:
+    """Crée le second facteur (TOTP) d'un agent et affiche son adresse otpauth:// une seule fois, à saisir ou
+    scanner dans une application d'authentification ; l'ancien secret cesse de valoir."""
+    with _accounts(database) as accounts:
+        uri = accounts.set_agent_totp(agent, source=SOURCE)
+    err.print(f"Second facteur de {escape(agent)} créé : ajoutez cette adresse à son application.", highlight=False)
+    typer.echo(uri)

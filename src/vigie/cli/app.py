@@ -30,15 +30,18 @@ from vigie.errors import (
     ConfigurationError,
     DecryptionError,
     ExtractSpecError,
+    InvalidForm,
     InvalidIdentifier,
     InvalidInput,
     JournalError,
     NotFound,
     PopulationExists,
     RegisterError,
+    SignInRefused,
     StorageError,
     TamperedJournal,
     VigieError,
+    WeakPassword,
 )
 
 
@@ -123,6 +126,9 @@ EXIT_CODES: dict[type[BaseException], ExitCode] = {
     AccessRefused: ExitCode.REFUSED,
     InvalidInput: ExitCode.BAD_INPUT,
     InvalidIdentifier: ExitCode.BAD_INPUT,
+    WeakPassword: ExitCode.BAD_INPUT,
+    InvalidForm: ExitCode.BAD_INPUT,
+    SignInRefused: ExitCode.REFUSED,
     NotFound: ExitCode.BAD_INPUT,
     RegisterError: ExitCode.BAD_INPUT,
     ExtractSpecError: ExitCode.BAD_INPUT,

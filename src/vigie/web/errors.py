@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vigie.errors import AccessRefused, InvalidInput, NotFound, StorageError, VigieError
+from vigie.errors import AccessRefused, InvalidInput, NotFound, SignInRefused, StorageError, VigieError
 from vigie.web.problems import FieldError, problem, problem_response
 from vigie.web.templating import render
 from vigie.web.validation import field_errors, is_malformed
@@ -39,6 +39,8 @@ _SHOWN_ERRORS = 3
 def _status_of(error: VigieError) -> int:
     if isinstance(error, AccessRefused):
         return 403
+    if isinstance(error, SignInRefused):
+        return 429 if error.retry_after is not None else 403 if error.locked else 401
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, InvalidInput):
