@@ -2,6 +2,7 @@
 
 from vigie.cli import (
     access_cmd,
+    account_cmd,
     agent_cmd,
     audit_cmd,
     completion_cmd,
@@ -14,6 +15,7 @@ from vigie.cli import (
 
 __all__ = [
     "access_cmd",
+    "account_cmd",
     "agent_cmd",
     "audit_cmd",
     "completion_cmd",
