@@ -6,6 +6,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -64,10 +65,9 @@ def chromium_args() -> list[str]:
     return list(CHROMIUM_ARGS)
 
 
-@pytest.fixture
-def base_url(tmp_path: Path) -> Iterator[str]:
-    """`vigie serve`'s start-up on an SQLite file, served by uvicorn in a thread on a free port."""
-    env = prepare(Settings(data_dir=tmp_path / "data"), create_keys=True)
+@contextmanager
+def serving(env: Environment) -> Iterator[str]:
+    """`create_app(env)` served by uvicorn in a thread on a free port; its base URL while the block runs."""
     sock = bind("127.0.0.1", 0)
     server = make_server(create_app(env), log_level="warning")
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -82,4 +82,20 @@ def base_url(tmp_path: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture
+def serve() -> Callable[[Environment], AbstractContextManager[str]]:
+    """`serving`, for browser tests that prepare their own environment."""
+    return serving
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    """`vigie serve`'s start-up on an SQLite file, served by uvicorn in a thread on a free port."""
+    env = prepare(Settings(data_dir=tmp_path / "data"), create_keys=True)
+    try:
+        with serving(env) as url:
+            yield url
+    finally:
         env.engine.dispose()

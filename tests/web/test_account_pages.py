@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,11 @@ from vigie.taxonomy import SubjectKind
 from vigie.web import create_app
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "accounts"))
-from account_world import FAST_HASH, GOOD_PASSWORD, NIR, sign_up_form  # noqa: E402
+from account_world import FAST_HASH, GOOD_PASSWORD, NIR, sign_up_form
 
-from conftest import TestClient  # noqa: E402
+with warnings.catch_warnings():  # as tests/web/conftest.py imports it
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`", category=UserWarning)
+    from starlette.testclient import TestClient
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
