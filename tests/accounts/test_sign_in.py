@@ -18,6 +18,7 @@ from vigie.environment import Environment
 from vigie.errors import InvalidForm, SignInRefused
 from vigie.store import connect
 from vigie.store.schema import accounts as accounts_table
+from vigie.store.schema import web_sessions
 from vigie.taxonomy import SubjectKind
 
 AddPerson = Callable[..., int]
@@ -208,3 +209,45 @@ def test_a_temporary_password_forces_a_change_and_the_change_checks_the_person(
     assert accounts.person_of(session).last_name == "Dupont"
     accounts.change_password(session, temporary, "Nouveau#Trefle42")
     assert not accounts.sign_in(Credentials(NIR, "Nouveau#Trefle42")).session.must_change
+
+
+def test_a_password_is_checked_exactly_as_typed_and_may_be_long(accounts: Accounts, person: AddPerson) -> None:
+    person()
+    long_phrase = "le vieux phare veille sur la baie endormie quand la marée monte doucement vers le nord ouest"
+    assert len(long_phrase) > 64
+    accounts.sign_up(parse_sign_up(sign_up_form(password=long_phrase)))
+    assert accounts.sign_in(Credentials(NIR, long_phrase))
+    for variant in (long_phrase + " ", long_phrase.upper(), long_phrase[:72]):
+        with pytest.raises(SignInRefused):
+            accounts.sign_in(Credentials(NIR, variant))
+
+
+def test_a_change_needs_the_current_password_and_ends_the_other_sessions(accounts: Accounts, person: AddPerson) -> None:
+    _signed_up(accounts, person)
+    here = accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
+    elsewhere = accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
+    with pytest.raises(InvalidForm) as wrong:
+        accounts.change_password(here.session, "Pas-le-bon-1!", "Nouveau#Trefle42", token=here.token)
+    assert list(wrong.value.fields) == ["current"]
+    accounts.change_password(here.session, GOOD_PASSWORD, "Nouveau#Trefle42", token=here.token)
+    assert accounts.session(here.token) is not None
+    assert accounts.session(elsewhere.token) is None
+
+
+def test_a_compromised_password_ends_every_session_and_forces_a_change(accounts: Accounts, person: AddPerson) -> None:
+    account_id = _signed_up(accounts, person)
+    opened = accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
+    accounts.compromised(account_id, source="cli")
+    assert accounts.session(opened.token) is None
+    assert accounts.sign_in(Credentials(NIR, GOOD_PASSWORD)).session.must_change
+
+
+def test_session_values_are_long_random_and_never_stored(
+    accounts: Accounts, person: AddPerson, env: Environment
+) -> None:
+    _signed_up(accounts, person)
+    tokens = {accounts.sign_in(Credentials(NIR, GOOD_PASSWORD)).token for _ in range(5)}
+    assert len(tokens) == 5 and all(len(t) >= 43 for t in tokens)  # 256 bits, URL-safe base64
+    with connect(env.engine) as connection:
+        stored = {bytes(row[0]) for row in connection.execute(web_sessions.select())}
+    assert not any(t.encode() in stored for t in tokens) and all(len(h) == 32 for h in stored)

@@ -149,3 +149,10 @@ def test_the_feedback_endpoint_refuses_malformed_bodies_with_a_problem(web: Test
     answer = web.post("/api/mot-de-passe/evaluation", json=body)
     assert answer.status_code == 422
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_person_s_session_does_not_open_the_agents_space(web: TestClient) -> None:
+    _post(web, "/compte/inscription", sign_up_form())
+    answer = web.get("/agents/espace", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/agents/connexion"
+    assert web.get("/compte", follow_redirects=False).status_code == 200

@@ -188,8 +188,12 @@ def delete_session(connection: Connection, id_hash: bytes) -> int:
     return connection.execute(delete(web_sessions).where(web_sessions.c.id_hash == id_hash)).rowcount
 
 
-def delete_sessions_of(connection: Connection, account_id: int) -> int:
-    return connection.execute(delete(web_sessions).where(web_sessions.c.account_id == account_id)).rowcount
+def delete_sessions_of(connection: Connection, account_id: int, *, keep: bytes | None = None) -> int:
+    """End the account's sessions (but the one whose hash is `keep`)."""
+    query = delete(web_sessions).where(web_sessions.c.account_id == account_id)
+    if keep is not None:
+        query = query.where(web_sessions.c.id_hash != keep)
+    return connection.execute(query).rowcount
 
 
 def delete_expired_sessions(connection: Connection, idle_before: int, created_before: int) -> int:

@@ -276,8 +276,11 @@ class Accounts:
             words.get("last_name", ""), words.get("first_name", ""), date.fromisoformat(born) if born else None
         )
 
-    def change_password(self, session: Session, current: str, new: str, *, source: str | None = None) -> None:
-        """Replace the password after checking the current one (a wrong one counts as a failure)."""
+    def change_password(
+        self, session: Session, current: str, new: str, *, token: str | None = None, source: str | None = None
+    ) -> None:
+        """Replace the password after checking the current one (a wrong one counts as a failure); the account's
+        other sessions end, the one behind `token` stays open."""
         with connect(self.env.engine) as connection:
             account = queries.by_id(connection, session.account_id)
         if account is None or not self.hasher.verify(account.password_hash, current):
@@ -289,7 +292,9 @@ class Accounts:
             raise InvalidForm({"current": ["Mot de passe actuel incorrect."]})
         with connect(self.env.engine) as connection:
             queries.set_password(connection, account.id, self.hasher.hash(new), must_change=False)
-        self._trace(AuditAction.CHANGE, True, "mot de passe changé", account=account, source=source)
+        ended = self.sessions.end_others(account.id, token)
+        reason = "mot de passe changé" + (f" ; {ended} autre(s) session(s) fermée(s)" if ended else "")
+        self._trace(AuditAction.CHANGE, True, reason, account=account, source=source)
 
     # -- the operator's side ---------------------------------------------------------------------------------
 

@@ -79,6 +79,12 @@ class Sessions:
         with connect(self.env.engine) as connection:
             return queries.delete_session(connection, _hash(token)) > 0
 
+    def end_others(self, account_id: int, token: str | None) -> int:
+        """End every session of the account but the one behind `token` (after a password change)."""
+        keep = _hash(token) if token and len(token) <= TOKEN_MAX else None
+        with connect(self.env.engine) as connection:
+            return queries.delete_sessions_of(connection, account_id, keep=keep)
+
     def sweep(self) -> int:
         """End every expired session at once (one statement); how many."""
         now = self._now()

@@ -164,7 +164,7 @@ async def change_password(request: Request, session: SessionDep, _: CsrfDep) -> 
     accounts = accounts_of(request)
     try:
         current, new = parse_password_change(fields, accounts.person_of(session))
-        accounts.change_password(session, current, new, source=source_of(request))
+        accounts.change_password(session, current, new, token=session_token(request), source=source_of(request))
     except InvalidForm as invalid:
         return _page(request, "compte_mot_de_passe.html", session=session, errors=invalid.fields, status_code=422)
     return RedirectResponse("/agents/espace" if session.agent_id else "/compte", status_code=303)
