@@ -72,3 +72,7 @@ def test_an_over_long_password_is_refused_on_its_length_alone() -> None:
 
 def test_fold_removes_accents_and_case() -> None:
     assert fold("ÉLODIE Ñuñez") == "elodie nunez"
+
+
+def test_an_empty_password_is_refused_not_a_crash() -> None:
+    assert check("").problems == ("Saisissez un mot de passe.",)

@@ -168,6 +168,8 @@ def _french(messages: list[str]) -> list[str]:
 def check(password: str, person: Person | None = None) -> Verdict:
     """Every rule `password` breaks for `person`, in French; an empty list means it is accepted."""
     person = person or Person()
+    if not password:  # zxcvbn fails on an empty string
+        return Verdict(("Saisissez un mot de passe.",), 0)
     if len(password) > MAX_LENGTH:
         return Verdict((f"Il compte {len(password)} caractères : au plus {MAX_LENGTH} sont permis.",), 0)
     problems: list[str] = []
