@@ -251,3 +251,15 @@ def test_session_values_are_long_random_and_never_stored(
     with connect(env.engine) as connection:
         stored = {bytes(row[0]) for row in connection.execute(web_sessions.select())}
     assert not any(t.encode() in stored for t in tokens) and all(len(h) == 32 for h in stored)
+
+
+def test_abandoned_sessions_are_swept_at_the_next_sign_in(
+    accounts: Accounts, person: AddPerson, clock: FixedClock, env: Environment
+) -> None:
+    _signed_up(accounts, person)
+    for _ in range(3):
+        accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
+    clock.set(clock.now() + timedelta(minutes=16))
+    accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
+    with connect(env.engine) as connection:
+        assert len(connection.execute(web_sessions.select()).all()) == 1

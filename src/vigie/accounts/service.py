@@ -237,6 +237,7 @@ class Accounts:
         raise SignInRefused(wrong)
 
     def _open(self, account: queries.AccountRow) -> Opened:
+        self.sessions.sweep()  # abandoned sessions go at the next sign-in, in one statement
         token, session = self.sessions.open(account)
         return Opened(token, session)
 
