@@ -6,7 +6,7 @@
    failure count reset, session row, journal entry durable on SQLite) against a bare argon2-cffi
    `PasswordHasher().verify` with the same parameters: the hash is the floor, the rest is vigie's overhead.
 
-    .venv/bin/python bench/accounts.py            # full run (about a minute)
+    .venv/bin/python bench/accounts.py            # full run (a few minutes on a loaded machine)
     .venv/bin/python bench/accounts.py --quick    # smoke run
 
 Run on demand; not part of the test suite. The last line is `RESULT accounts ...`.
@@ -139,7 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run")
     args = parser.parse_args()
-    checks, sign_ins, repeats = (200, 8, 1) if args.quick else (2000, 40, 5)
+    checks, sign_ins, repeats = (200, 8, 1) if args.quick else (600, 24, 3)
     threads = os.cpu_count() or 2
     console = Console()
     load = os.getloadavg()[0]
