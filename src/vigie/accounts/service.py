@@ -195,8 +195,8 @@ class Accounts:
         if not good:
             self._failed(account, source, now, wrong)
         if account.locked_at is not None or account.failures >= throttle.LOCK_AFTER:
-            self._trace(AuditAction.LOGIN_FAILED, False, "connexion refusée : compte verrouillé", account=account,
-                        source=source)  # fmt: skip
+            refusal = "connexion refusée : compte verrouillé"
+            self._trace(AuditAction.LOGIN_FAILED, False, refusal, account=account, source=source)
             raise SignInRefused(LOCKED, locked=True)
         assert hash_ is not None
         rehashed = self.hasher.hash(credentials.password) if self.hasher.needs_rehash(hash_) else None
@@ -224,10 +224,8 @@ class Accounts:
             with connect(self.env.engine) as connection:
                 queries.delete_sessions_of(connection, account.id)
             raise SignInRefused(LOCKED, locked=True)
-        self._trace(
-            AuditAction.LOGIN_FAILED, False, f"connexion refusée : {what} (échec n° {failures})", account=account,
-            source=source,
-        )  # fmt: skip
+        refusal = f"connexion refusée : {what} (échec n° {failures})"
+        self._trace(AuditAction.LOGIN_FAILED, False, refusal, account=account, source=source)
         self.guard.note_failure(source, what, journaled=True)
         if locked:
             raise SignInRefused(wrong)
@@ -306,7 +304,8 @@ class Accounts:
             raise NotFound("compte", str(account_id))
         return account
 
-    def list(self) -> list[queries.AccountRow]:
+    def all_accounts(self) -> list[queries.AccountRow]:
+        """Every account, by number (no personal data)."""
         with connect(self.env.engine) as connection:
             return queries.list_accounts(connection)
 
@@ -357,8 +356,8 @@ class Accounts:
         secret, sealed = totp.new_secret(self.env.keyring, account.id)
         with connect(self.env.engine) as connection:
             queries.set_totp(connection, account.id, sealed)
-        self._trace(AuditAction.CHANGE, True, "second facteur (TOTP) de l'agent défini", account=account,
-                    source=source)  # fmt: skip
+        reason = "second facteur (TOTP) de l'agent défini"
+        self._trace(AuditAction.CHANGE, True, reason, account=account, source=source)
         return totp.provisioning_uri(secret, agent_id)
 
     def _agent_account(self, agent_id: str) -> queries.AccountRow:

@@ -57,7 +57,7 @@ def _when(seconds: int | None) -> str | None:
 def list_cmd(database: Database = None, as_json: JsonOpt = False) -> None:
     """Liste les comptes : numéro, profil, échecs récents, verrouillage (aucune donnée personnelle)."""
     with _accounts(database) as accounts:
-        rows = accounts.list()
+        rows = accounts.all_accounts()
     listed = [
         {
             "id": r.id,
