@@ -9,7 +9,8 @@ import pytest
 from account_world import GOOD_PASSWORD, NIR, OTHER_NIR, SIRET, sign_up_form
 from argon2 import PasswordHasher
 
-from vigie.accounts import Accounts, Credentials, parse_sign_up
+from vigie import vault
+from vigie.accounts import Accounts, Credentials, Person, parse_sign_up
 from vigie.accounts import queries as account_queries
 from vigie.audit import AuditAction
 from vigie.audit.testing import RecordingJournal
@@ -263,3 +264,14 @@ def test_abandoned_sessions_are_swept_at_the_next_sign_in(
     accounts.sign_in(Credentials(NIR, GOOD_PASSWORD))
     with connect(env.engine) as connection:
         assert len(connection.execute(web_sessions.select()).all()) == 1
+
+
+def test_the_words_kept_for_the_password_rules_are_shredded_with_the_person(
+    accounts: Accounts, person: AddPerson, env: Environment
+) -> None:
+    subject = person()
+    session = accounts.sign_up(parse_sign_up(sign_up_form())).session
+    assert accounts.person_of(session).first_name == "Élodie"
+    with connect(env.engine) as connection:
+        vault.shred(connection, subject, env.clock.today())
+    assert accounts.person_of(session) == Person()
