@@ -86,3 +86,11 @@ def test_a_bad_account_number_is_bad_input(data_dir: Path, capsys: pytest.Captur
 def test_an_unknown_account_is_bad_input(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["account", "unlock", "42"]) == 2
     assert "compte introuvable" in capsys.readouterr().err
+
+
+def test_without_a_terminal_the_password_must_come_with_stdin(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Gardien#Secret-2026\n"))
+    assert run(["agent", "password", "paris-dpo"]) == 2
+    assert "--stdin" in capsys.readouterr().err

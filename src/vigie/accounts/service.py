@@ -5,8 +5,8 @@ What the person hears says no more than they may know: an unknown number, a wron
 without an account get the same refusal. The delay after 5 failures and the lock at the 10th are told when
 they fall, as the Cnil asks (the person must know why they wait); so someone who types 5 wrong passwords for
 a number learns that it has an account (ASVS 6.3.8, a level-3 requirement, is not met). Afterwards a locked
-account answers a wrong password as any other, and says it is locked only to the right one. The journal keeps the precise reason, naming the
-person by pseudonym and the agent by id, with the source address.
+account answers a wrong password as any other, and says it is locked only to the right one. The journal
+keeps the precise reason, naming the person by pseudonym and the agent by id, with the source address.
 
 Every failure counts twice: on the account (growing delay after 5, lock at 10: `throttle`) and on the
 address (the sign-in guard shared with the API's token checks, `vigie.access.signin`).

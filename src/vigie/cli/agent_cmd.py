@@ -17,6 +17,7 @@ from vigie.accounts import Accounts
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.errors import InvalidInput
 from vigie.settings import load_settings
 
 agent_app = typer.Typer(
@@ -135,7 +136,12 @@ def _accounts(database: str | None) -> Iterator[Accounts]:
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    password: str = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    if not sys.stdin.isatty():
+        raise InvalidInput("mot de passe", "…", "aucun terminal pour le saisir masqué : donnez-le avec --stdin")
+    password: str = typer.prompt("Mot de passe", hide_input=True)
+    again: str = typer.prompt("Confirmez le mot de passe", hide_input=True)
+    if again != password:
+        raise InvalidInput("confirmation", "…", "les deux mots de passe saisis diffèrent")
     return password
 
 
