@@ -156,3 +156,18 @@ def test_a_person_s_session_does_not_open_the_agents_space(web: TestClient) -> N
     answer = web.get("/agents/espace", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/agents/connexion"
     assert web.get("/compte", follow_redirects=False).status_code == 200
+
+
+def test_an_oversized_or_malformed_form_is_a_4xx_never_a_5xx(web: TestClient) -> None:
+    token = _token(web, "/compte/connexion")
+    huge = web.post("/compte/connexion", data={"csrf_token": token, "identifier": NIR, "password": "x" * 70_000})
+    assert huge.status_code == 413
+    garbled = web.post(
+        "/compte/connexion",
+        content=b"csrf_token=" + token.encode() + b"&identifier=\xff\xfe&password=%00",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert 400 <= garbled.status_code < 500
+    over_long = _post(web, "/compte/connexion", {"identifier": "1" * 33, "password": "x" * 129})
+    assert over_long.status_code == 422
+    assert "au plus 32" in over_long.text and "au plus 128" in over_long.text
