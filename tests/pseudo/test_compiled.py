@@ -25,21 +25,6 @@ def _hashlib_double(first: bytes, second: bytes, tag: bytes, message: bytes) -> 
     return hashlib.blake2b(tag + inner, key=second, digest_size=32, person=PERSON).hexdigest()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_compiled_digest_is_hashlibs_on_random_keys_messages_and_tags(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    first, second = rng.bytes(int(rng.integers(1, 65))), rng.bytes(int(rng.integers(1, 65)))
-    tag = rng.bytes(int(rng.integers(0, 97)))  # every tag length, aligned on a word or not
-    texts = [rng.bytes(int(rng.integers(1, 129))) for _ in range(300)]
-    offsets = np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)
-    out = np.zeros((len(texts), 64), dtype=np.uint8)
-    states = blake2.keyed_state(first, PERSON), blake2.keyed_state(second, PERSON)
-    data = np.frombuffer(b"".join(texts), dtype=np.uint8)
-    blake2.double_hex(data, offsets, *states, tag, 0, 150, out)
-    blake2.double_hex(data, offsets, *states, tag, 150, len(texts), out)
-    assert [bytes(row).decode() for row in out] == [_hashlib_double(first, second, tag, t) for t in texts]
-
-
 def _people(n: int, seed: int) -> pl.DataFrame:
     """People written the ways a file writes them: blanks around the NIR, its key or not, Corsica in any case."""
     rng = np.random.default_rng(seed)
@@ -59,6 +44,34 @@ def _people(n: int, seed: int) -> pl.DataFrame:
             "twin_rank": rng.integers(1, 10, n),
         }
     )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_compiled_digest_is_hashlibs_on_random_keys_prefixes_and_tags(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    first, second = rng.bytes(int(rng.integers(1, 65))), rng.bytes(int(rng.integers(1, 65)))
+    tag = rng.bytes(int(rng.integers(0, 97)))  # every tag length, aligned on a word or not
+    prefix = rng.bytes(int(rng.integers(0, 103)))  # messages of 26 to 128 bytes
+    people = _people(200, seed)
+    nir = people["nir"].to_arrow(compat_level=pl.CompatLevel.oldest())
+    _, offsets, data = nir.buffers()
+    out = np.zeros((people.height, 64), dtype=np.uint8)
+    states = blake2.keyed_state(first, PERSON), blake2.keyed_state(second, PERSON)
+    columns = (
+        np.frombuffer(data, dtype=np.uint8),
+        np.frombuffer(offsets, dtype=np.int64),
+        people["birth"].to_physical().to_numpy(),
+        people["sex"].to_numpy(),
+        people["twin_rank"].to_numpy(),
+    )
+    assert blake2.people_hex(*columns, prefix, *states, tag, 0, 120, out) == -1
+    assert blake2.people_hex(*columns, prefix, *states, tag, 120, people.height, out) == -1
+    expected = [
+        _hashlib_double(first, second, tag, prefix + b"%s|%s|%d|%d" % (n.strip().upper()[:13].encode(),
+                        b.strftime("%Y%m%d").encode(), s, r))
+        for n, b, s, r in people.select("nir", "birth", "sex", "twin_rank").iter_rows()
+    ]  # fmt: skip
+    assert [bytes(row).decode() for row in out] == expected
 
 
 def _reference(people: pl.DataFrame) -> list[str]:
