@@ -121,9 +121,7 @@ def _date_processing(
 def fingerprint(clocks: tuple[Clock, ...]) -> str:
     """What of a processing's rules the end dates depend on, hashed: a new register version recomputes only the
     processings whose fingerprint changed."""
-    parts = [
-        f"{c.events}|{c.duration.iso()}|{c.prevails}|{sorted(k.value for k in c.kinds)}" for c in clocks
-    ]
+    parts = [f"{c.events}|{c.duration.iso()}|{c.prevails}|{sorted(k.value for k in c.kinds)}" for c in clocks]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -1,0 +1,272 @@
+"""The retention slice's SQL: holds, sweep runs and their lock, the batches a sweep destroys, the plan's counts.
+
+Everything here is set-based: a batch is a handful of statements over a range of record ids, whatever its size.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from vigie.store.schema import legal_holds, records, retention_lock, retention_statistics, retention_sweeps, subjects
+
+# -- holds ---------------------------------------------------------------------------------------------------
+
+
+def held_record() -> ColumnElement[bool]:
+    """True for a record an active hold covers: its case, its person (in one or every processing), or its
+    processing as a whole."""
+    h = legal_holds
+    covers = or_(
+        h.c.record_id == records.c.id,
+        and_(
+            h.c.record_id.is_(None),
+            or_(h.c.subject_id.is_(None), h.c.subject_id == records.c.subject_id),
+            or_(h.c.processing_id.is_(None), h.c.processing_id == records.c.processing_id),
+        ),
+    )
+    return select(h.c.id).where(h.c.released_on.is_(None), covers).exists()
+
+
+def held_subject() -> ColumnElement[bool]:
+    """True for a person an active hold names (they are not erased while it lasts)."""
+    h = legal_holds
+    return select(h.c.id).where(h.c.released_on.is_(None), h.c.subject_id == subjects.c.id).exists()
+
+
+def insert_hold(connection: Connection, values: dict[str, Any]) -> int:
+    next_id = int(connection.scalar(select(func.coalesce(func.max(legal_holds.c.id), 0))) or 0) + 1
+    connection.execute(insert(legal_holds).values(id=next_id, **values))
+    return next_id
+
+
+def hold(connection: Connection, hold_id: int) -> Any:
+    return connection.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).first()
+
+
+def release_hold(connection: Connection, hold_id: int, on: date, by: str) -> bool:
+    done = connection.execute(
+        update(legal_holds)
+        .where(legal_holds.c.id == hold_id, legal_holds.c.released_on.is_(None))
+        .values(released_on=on, released_by=by)
+    )
+    return bool(done.rowcount)
+
+
+def holds(connection: Connection, *, active_only: bool) -> list[Any]:
+    query = select(legal_holds).order_by(legal_holds.c.id)
+    if active_only:
+        query = query.where(legal_holds.c.released_on.is_(None))
+    return list(connection.execute(query))
+
+
+def record_exists(connection: Connection, record_id: int) -> bool:
+    return connection.scalar(select(records.c.id).where(records.c.id == record_id)) is not None
+
+
+# -- due records -----------------------------------------------------------------------------------------------
+
+
+def due(at: date) -> list[ColumnElement[bool]]:
+    """Records whose end date has passed by `at` (the end day itself is still kept), not held."""
+    return [records.c.end_on < at, ~held_record()]
+
+
+def plan_rows(connection: Connection, at: date) -> list[Any]:
+    """Due records counted per processing, organisation and rule, with their earliest and latest end dates."""
+    query = (
+        select(
+            records.c.processing_id,
+            subjects.c.organisation_code,
+            records.c.end_rule,
+            func.count(),
+            func.min(records.c.end_on),
+            func.max(records.c.end_on),
+        )
+        .join(subjects, subjects.c.id == records.c.subject_id)
+        .where(records.c.end_on.is_not(None), records.c.end_on < at)
+        .group_by(records.c.processing_id, subjects.c.organisation_code, records.c.end_rule)
+        .order_by(records.c.processing_id, subjects.c.organisation_code, records.c.end_rule)
+    )
+    return list(connection.execute(query))
+
+
+def held_count(connection: Connection, at: date) -> int:
+    """Due records that a hold keeps."""
+    return int(
+        connection.scalar(select(func.count()).select_from(records).where(records.c.end_on < at, held_record())) or 0
+    )
+
+
+def upcoming_rows(connection: Connection, at: date, until: date) -> list[Any]:
+    """Records ending between `at` and `until`, counted per processing and month of their end."""
+    month = _month(records.c.end_on, connection.dialect.name)
+    query = (
+        select(records.c.processing_id, month.label("month"), func.count())
+        .where(records.c.end_on >= at, records.c.end_on < until)
+        .group_by(records.c.processing_id, month)
+        .order_by(month, records.c.processing_id)
+    )
+    return list(connection.execute(query))
+
+
+def _month(column: Any, dialect: str) -> ColumnElement[str]:
+    if dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.substr(column, 1, 7)
+
+
+# -- one batch of a sweep ----------------------------------------------------------------------------------------
+
+
+def next_batch(connection: Connection, at: date, after: int, size: int) -> list[Any]:
+    """(id, subject_id, end_on) of the next due records above `after`, in id order, locked where the engine can
+    (PostgreSQL); SQLite is already serialised by the write the batch began with."""
+    query = (
+        select(records.c.id, records.c.subject_id, records.c.end_on)
+        .where(records.c.id > after, *due(at))
+        .order_by(records.c.id)
+        .limit(size)
+    )
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(of=records)
+    return list(connection.execute(query))
+
+
+def _in_batch(first: int, last: int, at: date) -> list[ColumnElement[bool]]:
+    return [records.c.id >= first, records.c.id <= last, *due(at)]
+
+
+def batch_counts(connection: Connection, first: int, last: int, at: date) -> list[Any]:
+    """(processing, organisation, count) of the records a batch destroys."""
+    query = (
+        select(records.c.processing_id, subjects.c.organisation_code, func.count())
+        .join(subjects, subjects.c.id == records.c.subject_id)
+        .where(*_in_batch(first, last, at))
+        .group_by(records.c.processing_id, subjects.c.organisation_code)
+    )
+    return list(connection.execute(query))
+
+
+def keep_statistics(connection: Connection, first: int, last: int, at: date, processings: list[str]) -> int:
+    """Copy what statistics need of the batch's records of `processings` (no payload, no person, the month of the
+    record), before they are deleted; returns how many were reduced."""
+    if not processings:
+        return 0
+    month = _month(records.c.recorded_on, connection.dialect.name)
+    source = (
+        select(
+            records.c.processing_id,
+            records.c.category,
+            subjects.c.kind,
+            subjects.c.organisation_code,
+            month,
+            records.c.end_on,
+            null(),
+        )
+        .join(subjects, subjects.c.id == records.c.subject_id)
+        .where(*_in_batch(first, last, at), records.c.processing_id.in_(processings))
+    )
+    columns = ["processing_id", "category", "kind", "organisation_code", "recorded_month", "ended_on", "pseudonym"]
+    done = connection.execute(insert(retention_statistics).from_select(columns, source))
+    return int(done.rowcount)
+
+
+def delete_batch(connection: Connection, first: int, last: int, at: date) -> int:
+    return int(connection.execute(delete(records).where(*_in_batch(first, last, at))).rowcount)
+
+
+# -- sweep runs --------------------------------------------------------------------------------------------------
+
+
+def unfinished_run(connection: Connection) -> Any:
+    return connection.execute(
+        select(retention_sweeps).where(retention_sweeps.c.status == "running").order_by(retention_sweeps.c.id)
+    ).first()
+
+
+def new_run(connection: Connection, at: date, started_at: str, journal_seq: int) -> int:
+    next_id = int(connection.scalar(select(func.coalesce(func.max(retention_sweeps.c.id), 0))) or 0) + 1
+    connection.execute(
+        insert(retention_sweeps).values(
+            id=next_id,
+            at=at,
+            status="running",
+            started_at=started_at,
+            journal_seq=journal_seq,
+            cursor=0,
+            batches=0,
+            destroyed=0,
+            reduced=0,
+            erased=0,
+            digest=bytes(32),
+            counts="{}",
+        )
+    )
+    return next_id
+
+
+def save_progress(connection: Connection, run_id: int, values: dict[str, Any]) -> None:
+    connection.execute(update(retention_sweeps).where(retention_sweeps.c.id == run_id).values(**values))
+
+
+def run(connection: Connection, run_id: int) -> Any:
+    return connection.execute(select(retention_sweeps).where(retention_sweeps.c.id == run_id)).first()
+
+
+def last_run(connection: Connection) -> Any:
+    return connection.execute(select(retention_sweeps).order_by(retention_sweeps.c.id.desc()).limit(1)).first()
+
+
+def counts_of(row: Any) -> dict[str, dict[str, int]]:
+    loaded: dict[str, dict[str, int]] = json.loads(row.counts)
+    return loaded
+
+
+# -- the lock ----------------------------------------------------------------------------------------------------
+
+
+def lock_row(connection: Connection) -> Any:
+    return connection.execute(select(retention_lock).where(retention_lock.c.id == 1)).first()
+
+
+def take_lock(connection: Connection, holder: str, expires_at: str, now: str, stale: str | None) -> bool:
+    """Take the lock if free, expired, or held by `stale` (a holder known to be dead); atomic on both engines."""
+    free = or_(retention_lock.c.holder.is_(None), retention_lock.c.expires_at < now)
+    if stale is not None:
+        free = or_(free, retention_lock.c.holder == stale)
+    done = connection.execute(
+        update(retention_lock).where(retention_lock.c.id == 1, free).values(holder=holder, expires_at=expires_at)
+    )
+    return bool(done.rowcount)
+
+
+def renew_lock(connection: Connection, holder: str, expires_at: str) -> bool:
+    done = connection.execute(
+        update(retention_lock)
+        .where(retention_lock.c.id == 1, retention_lock.c.holder == holder)
+        .values(expires_at=expires_at)
+    )
+    return bool(done.rowcount)
+
+
+def release_lock(connection: Connection, holder: str) -> None:
+    connection.execute(
+        update(retention_lock)
+        .where(retention_lock.c.id == 1, retention_lock.c.holder == holder)
+        .values(holder=None, expires_at=None)
+    )
