@@ -106,6 +106,10 @@ def test_sql_end_dates_agree_with_end_of_on_generated_cases(environment: Environ
         else:
             dated += 1
             rule = clocks[row.end_rule]
-            assert rule.duration.after(min(d for k, d in _dates(row, person, owner, more.get(row.id, {})).items()
-                                           if k in rule.events)) == expected
+            assert (
+                rule.duration.after(
+                    min(d for k, d in _dates(row, person, owner, more.get(row.id, {})).items() if k in rule.events)
+                )
+                == expected
+            )
     assert dated > _RECORDS // 4  # the generator reaches started clocks, not only open lives

@@ -162,11 +162,11 @@ def batch_counts(connection: Connection, first: int, last: int, at: date) -> lis
     return list(connection.execute(query))
 
 
-def keep_statistics(connection: Connection, first: int, last: int, at: date, processings: list[str]) -> int:
+def keep_statistics(connection: Connection, first: int, last: int, at: date, processings: list[str]) -> None:
     """Copy what statistics need of the batch's records of `processings` (no payload, no person, the month of the
-    record), before they are deleted; returns how many were reduced."""
+    record), before they are deleted."""
     if not processings:
-        return 0
+        return
     month = _month(records.c.recorded_on, connection.dialect.name)
     source = (
         select(
@@ -182,8 +182,7 @@ def keep_statistics(connection: Connection, first: int, last: int, at: date, pro
         .where(*_in_batch(first, last, at), records.c.processing_id.in_(processings))
     )
     columns = ["processing_id", "category", "kind", "organisation_code", "recorded_month", "ended_on", "pseudonym"]
-    done = connection.execute(insert(retention_statistics).from_select(columns, source))
-    return int(done.rowcount)
+    connection.execute(insert(retention_statistics).from_select(columns, source))
 
 
 def delete_batch(connection: Connection, first: int, last: int, at: date) -> int:

@@ -195,8 +195,10 @@ def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | 
             ids = [int(r[0]) for r in batch]
             first, last = ids[0], ids[-1]
             counts = queries.counts_of(current)
-            _merge(counts, queries.batch_counts(connection, first, last, at))
-            reduced = queries.keep_statistics(connection, first, last, at, keep)
+            in_batch = queries.batch_counts(connection, first, last, at)
+            _merge(counts, in_batch)
+            queries.keep_statistics(connection, first, last, at, keep)
+            reduced = sum(int(n) for processing, _, n in in_batch if processing in keep)
             deleted = queries.delete_batch(connection, first, last, at)
             if deleted != len(ids):
                 raise RuntimeError(f"lot {first}-{last} : {deleted} supprimés pour {len(ids)} sélectionnés")
