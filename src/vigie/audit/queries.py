@@ -203,3 +203,18 @@ def find_entry(connection: Connection, after: int, action: str, reason_prefix: s
         .limit(1)
     )
     return int(found) if found is not None else None
+
+
+def first_kept(connection: Connection, connections: tuple[str, ...], connections_from: str, others_from: str) -> int:
+    """The seq of the first entry still within its retention (connection traces from `connections_from`, the
+    others from `others_from`, both canonical timestamps), or the head's seq + 1 when none is."""
+    kept = connection.scalar(
+        select(func.min(_E.seq)).where(
+            ((_E.action.in_(connections)) & (_E.at >= connections_from))
+            | ((~_E.action.in_(connections)) & (_E.at >= others_from))
+        )
+    )
+    if kept is not None:
+        return int(kept)
+    head = read_head(connection)
+    return (head.seq if head is not None else 0) + 1
