@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,23 +16,7 @@ from vigie.clock import FixedClock
 from vigie.environment import Environment
 
 sys.path.insert(0, str(Path(__file__).parent))
-
-
-@dataclass
-class Sweeping:
-    """A gate over a fresh database, with the clock it reads (moved by `on`)."""
-
-    gate: Gate
-    clock: FixedClock
-
-    @property
-    def env(self) -> Environment:
-        return self.gate.env
-
-    def on(self, day: date) -> date:
-        """Move the clock to `day` (noon, Paris) and return it."""
-        self.clock.set(datetime(day.year, day.month, day.day, 12, tzinfo=self.clock.timezone))
-        return day
+from retention_world import Sweeping
 
 
 @pytest.fixture

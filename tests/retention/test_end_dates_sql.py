@@ -6,8 +6,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from retention_world import add_people, add_records
 from sqlalchemy import select
-from world import add_people, add_records
 
 from vigie.environment import Environment
 from vigie.register import Policy

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import Sweeping
+from retention_world import Sweeping, add_people, add_records
 from sqlalchemy import select
-from world import add_people, add_records
 
 from vigie import retention
 from vigie.errors import AccessRefused, InvalidInput, NotFound

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import Sweeping
+from retention_world import Sweeping, add_people, add_records
 from sqlalchemy import select
-from world import add_people, add_records
 
 from vigie import retention
 from vigie.audit import check

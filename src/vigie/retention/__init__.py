@@ -14,21 +14,26 @@ from vigie.retention.ends import refresh
 from vigie.retention.events import record_event
 from vigie.retention.holds import Hold, HoldReason, listed, place, release
 from vigie.retention.plan import Plan, PlanLine, plan
-from vigie.retention.sweep import SweepReport, dry_run, last_sweep, sweep
+from vigie.retention.schedule import DailySweep, next_sweep_at, sweep_once
+from vigie.retention.sweep import SweepReport, SweepState, dry_run, last_sweep, sweep
 
 __all__ = [
+    "DailySweep",
     "Hold",
     "HoldReason",
     "Plan",
     "PlanLine",
     "SweepReport",
+    "SweepState",
     "dry_run",
     "last_sweep",
     "listed",
+    "next_sweep_at",
     "place",
     "plan",
     "record_event",
     "refresh",
     "release",
     "sweep",
+    "sweep_once",
 ]

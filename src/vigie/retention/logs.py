@@ -9,8 +9,8 @@ retention waits for it (keep both settings equal, the default, for each to be ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import calendar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 

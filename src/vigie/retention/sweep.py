@@ -25,6 +25,7 @@ from vigie.access.lifecycle import journal_destruction
 from vigie.access.service import Gate
 from vigie.audit import AuditAction
 from vigie.audit import queries as audit_queries
+from vigie.environment import Environment
 from vigie.errors import InvalidInput, SweepInProgress
 from vigie.retention import lock, queries
 from vigie.retention.ends import refresh
@@ -273,10 +274,48 @@ def _certify(gate: Gate, run_id: int, *, resumed: bool) -> SweepReport:
     return _report(row, resumed=resumed)
 
 
-def last_sweep(gate: Gate) -> SweepReport | None:
-    """The most recent sweep (finished or not), for `/health` and the command line."""
-    with connect(gate.env.engine) as connection:
+@dataclass(frozen=True)
+class SweepState:
+    """The most recent sweep as `/health` shows it."""
+
+    run: int
+    at: date
+    status: str
+    started_at: str
+    finished_at: str | None
+    destroyed: int
+    reduced: int
+    erased: int
+    certificate: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run,
+            "at": self.at.isoformat(),
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "destroyed": self.destroyed,
+            "reduced": self.reduced,
+            "erased": self.erased,
+            "certificate": self.certificate,
+        }
+
+
+def last_sweep(env: Environment) -> SweepState | None:
+    """The most recent sweep (finished or interrupted), or None before the first."""
+    with connect(env.engine) as connection:
         row = queries.last_run(connection)
     if row is None:
         return None
-    return _report(row, resumed=False)
+    return SweepState(
+        int(row.id),
+        row.at,
+        "terminé" if row.status == "done" else "interrompu ou en cours",
+        row.started_at,
+        row.finished_at,
+        int(row.destroyed),
+        int(row.reduced),
+        int(row.erased),
+        int(row.certificate_seq) if row.certificate_seq is not None else None,
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from vigie.access.service import Gate
+from vigie.clock import FixedClock
+from vigie.environment import Environment
 from vigie.store.schema import record_events, records, subjects
 from vigie.taxonomy import SubjectKind
 
@@ -48,3 +52,20 @@ def add_records(connection: Connection, rows: list[dict[str, Any]], extra: list[
     connection.execute(insert(records), full)
     if extra:
         connection.execute(insert(record_events), list(extra))
+
+
+@dataclass
+class Sweeping:
+    """A gate over a fresh database, with the clock it reads (moved by `on`)."""
+
+    gate: Gate
+    clock: FixedClock
+
+    @property
+    def env(self) -> Environment:
+        return self.gate.env
+
+    def on(self, day: date) -> date:
+        """Move the clock to `day` (noon, Paris) and return it."""
+        self.clock.set(datetime(day.year, day.month, day.day, 12, tzinfo=self.clock.timezone))
+        return day
