@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, literal, literal_column, null, type_coerce
+from sqlalchemy import Date, String, case, cast, func, literal, literal_column, null, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 from vigie.durations import Duration
@@ -29,12 +29,12 @@ def after(start: ColumnElement[Any], duration: Duration, dialect: str) -> Column
         return type_coerce(moved, Date)
     moved = start
     if months:
-        first = func.date(start, "start of month", f"+{months} months")
-        candidate = func.date(start, f"+{months} months")
-        moved = case(
-            (func.strftime("%m", candidate) == func.strftime("%m", first), candidate),
-            else_=func.date(first, "+1 month", "-1 day"),
-        )
+        # Days 1 to 28 exist in every month: one date() call. Later days may overflow into the next month
+        # (SQLite normalises 31 January + 1 month to 3 March): then the last day of the month before.
+        fast = func.date(start, f"+{months} months")
+        overflowed = func.strftime("%d", fast) != func.strftime("%d", start)
+        slow = case((overflowed, func.date(fast, "start of month", "-1 day")), else_=fast)
+        moved = case((type_coerce(func.substr(start, 9, 2), String) <= "28", fast), else_=slow)
     if duration.days:
         moved = func.date(moved, f"+{duration.days} days")
     elif not months:

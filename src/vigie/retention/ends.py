@@ -66,14 +66,20 @@ def end_expressions(
     the latest end among started prevailing clocks, else the earliest end among the started others."""
     prevailing: list[tuple[int, ColumnElement[Any]]] = []
     ceilings: list[tuple[int, ColumnElement[Any]]] = []
+    starts: list[ColumnElement[Any]] = []
     for index, clock in clocks:
         dates = [d for owner, event in clock.events if (d := _event_date(owner, event, extra)) is not None]
         if not dates:
             continue
-        end = after(least(dates, dialect), clock.duration, dialect)
+        start = least(dates, dialect)
+        starts.append(start)
+        end = after(start, clock.duration, dialect)
         (prevailing if clock.prevails else ceilings).append((index, end))
     if not prevailing and not ceilings:
         return null(), null()
+    if len(prevailing) + len(ceilings) == 1:  # one clock: its end if started, no date arithmetic for the rule
+        index, end = (*prevailing, *ceilings)[0]
+        return end, case((starts[0].is_(None), NOT_STARTED), else_=index)
     final = least([e for _, e in ceilings], dialect)
     if prevailing:
         final = func.coalesce(greatest([e for _, e in prevailing], dialect), final)
