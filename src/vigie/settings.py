@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     )
 
     retention_batch_size: int = Field(
-        default=20000, ge=1, le=1_000_000, description="dossiers détruits par lot (une transaction) lors d'un balayage"
+        default=50000, ge=1, le=1_000_000, description="dossiers détruits par lot (une transaction) lors d'un balayage"
     )
     retention_future_days: int = Field(
         default=0, ge=0, le=366, description="marge (jours) admise pour un balayage daté après aujourd'hui (--at)"

@@ -478,15 +478,12 @@ def set_record_event(connection: Connection, record_id: int, event: str, on: dat
     connection.execute(insert(record_events).values(record_id=record_id, event=event, event_on=on))
 
 
-def shred_emptied(connection: Connection, subject_ids: list[int], today: date, keep: Any) -> int:
-    """Erase, among `subject_ids`, the people with no record left (and not kept by `keep`, a condition on
-    `subjects`): identity and blind indexes dropped, data key destroyed, as `shred` does, in one statement."""
-    if not subject_ids:
-        return 0
-    left = select(records.c.id).where(records.c.subject_id == subjects.c.id).exists()
+def shred_where(connection: Connection, condition: Any, today: date, keep: Any) -> int:
+    """Erase the people `condition` selects (a condition on `subjects`) unless `keep` holds for them: identity and
+    blind indexes dropped, data key destroyed, as `shred` does, in one statement."""
     done = connection.execute(
         update(subjects)
-        .where(subjects.c.id.in_(subject_ids), subjects.c.shredded_on.is_(None), ~left, ~keep)
+        .where(subjects.c.shredded_on.is_(None), condition, ~keep)
         .values(wrapped_key=None, identity=None, nir_index=None, siret_index=None, shredded_on=today)
     )
     return int(done.rowcount)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from retention_world import Sweeping, add_people, add_records
 from sqlalchemy import select
-from starlette.testclient import TestClient
 
 from vigie.retention import next_sweep_at, sweep_once
 from vigie.store import connect
 from vigie.store.schema import audit_entries, records, retention_lock
 from vigie.web import create_app
+
+with warnings.catch_warnings():
+    # Starlette 1.x prefers httpx2 for its test client; httpx, which the project installs, still works.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`", category=UserWarning)
+    from starlette.testclient import TestClient
 
 PARIS = ZoneInfo("Europe/Paris")
 

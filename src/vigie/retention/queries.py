@@ -27,16 +27,16 @@ from vigie.store.schema import legal_holds, records, retention_lock, retention_s
 # -- holds ---------------------------------------------------------------------------------------------------
 
 
-def held_record() -> ColumnElement[bool]:
-    """True for a record an active hold covers: its case, its person (in one or every processing), or its
-    processing as a whole."""
+def held_record(table: Any = records) -> ColumnElement[bool]:
+    """True for a record (of `table`, `records` or an alias) an active hold covers: its case, its person (in one
+    or every processing), or its processing as a whole."""
     h = legal_holds
     covers = or_(
-        h.c.record_id == records.c.id,
+        h.c.record_id == table.c.id,
         and_(
             h.c.record_id.is_(None),
-            or_(h.c.subject_id.is_(None), h.c.subject_id == records.c.subject_id),
-            or_(h.c.processing_id.is_(None), h.c.processing_id == records.c.processing_id),
+            or_(h.c.subject_id.is_(None), h.c.subject_id == table.c.subject_id),
+            or_(h.c.processing_id.is_(None), h.c.processing_id == table.c.processing_id),
         ),
     )
     return select(h.c.id).where(h.c.released_on.is_(None), covers).exists()
@@ -81,9 +81,19 @@ def record_exists(connection: Connection, record_id: int) -> bool:
 # -- due records -----------------------------------------------------------------------------------------------
 
 
-def due(at: date) -> list[ColumnElement[bool]]:
-    """Records whose end date has passed by `at` (the end day itself is still kept), not held."""
-    return [records.c.end_on < at, ~held_record()]
+def due(at: date, table: Any = records, *, holds: bool = True) -> list[ColumnElement[bool]]:
+    """Records whose end date has passed by `at` (the end day itself is still kept), not held; `holds=False`
+    when no hold is active (checked in the same transaction), to spare the per-row test."""
+    ends = [table.c.end_on < at]
+    return [*ends, ~held_record(table)] if holds else ends
+
+
+def any_active_hold(connection: Connection) -> bool:
+    """Whether any hold is active; on PostgreSQL the holds are locked against new ones until the batch commits
+    (SQLite's write lock already serialises them)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE legal_holds IN SHARE MODE")
+    return connection.scalar(select(legal_holds.c.id).where(legal_holds.c.released_on.is_(None)).limit(1)) is not None
 
 
 def plan_rows(connection: Connection, at: date) -> list[Any]:
@@ -133,36 +143,39 @@ def _month(column: Any, dialect: str) -> ColumnElement[str]:
 # -- one batch of a sweep ----------------------------------------------------------------------------------------
 
 
-def next_batch(connection: Connection, at: date, after: int, size: int) -> list[Any]:
-    """(id, subject_id, end_on) of the next due records above `after`, in id order, locked where the engine can
-    (PostgreSQL); SQLite is already serialised by the write the batch began with."""
-    query = (
-        select(records.c.id, records.c.subject_id, records.c.end_on)
-        .where(records.c.id > after, *due(at))
-        .order_by(records.c.id)
-        .limit(size)
-    )
+def next_batch(connection: Connection, at: date, after: int, size: int, holds: bool) -> list[int]:
+    """The ids of the next due records above `after`, in id order, locked where the engine can (PostgreSQL);
+    SQLite is already serialised by the write the batch began with."""
+    query = select(records.c.id).where(records.c.id > after, *due(at, holds=holds)).order_by(records.c.id).limit(size)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(of=records)
-    return list(connection.execute(query))
+    return [int(i) for i in connection.scalars(query).all()]
 
 
-def _in_batch(first: int, last: int, at: date) -> list[ColumnElement[bool]]:
-    return [records.c.id >= first, records.c.id <= last, *due(at)]
+def _in_batch(first: int, last: int, at: date, holds: bool, table: Any = records) -> list[ColumnElement[bool]]:
+    return [table.c.id >= first, table.c.id <= last, *due(at, table, holds=holds)]
 
 
-def batch_counts(connection: Connection, first: int, last: int, at: date) -> list[Any]:
-    """(processing, organisation, count) of the records a batch destroys."""
+def batch_counts(connection: Connection, first: int, last: int, at: date, holds: bool) -> list[Any]:
+    """(processing, organisation, count, earliest end, latest end) of the records a batch destroys."""
     query = (
-        select(records.c.processing_id, subjects.c.organisation_code, func.count())
+        select(
+            records.c.processing_id,
+            subjects.c.organisation_code,
+            func.count(),
+            func.min(records.c.end_on),
+            func.max(records.c.end_on),
+        )
         .join(subjects, subjects.c.id == records.c.subject_id)
-        .where(*_in_batch(first, last, at))
+        .where(*_in_batch(first, last, at, holds))
         .group_by(records.c.processing_id, subjects.c.organisation_code)
     )
-    return list(connection.execute(query))
+    return list(connection.execute(query).all())
 
 
-def keep_statistics(connection: Connection, first: int, last: int, at: date, processings: list[str]) -> None:
+def keep_statistics(
+    connection: Connection, first: int, last: int, at: date, holds: bool, processings: list[str]
+) -> None:
     """Copy what statistics need of the batch's records of `processings` (no payload, no person, the month of the
     record), before they are deleted."""
     if not processings:
@@ -179,14 +192,26 @@ def keep_statistics(connection: Connection, first: int, last: int, at: date, pro
             null(),
         )
         .join(subjects, subjects.c.id == records.c.subject_id)
-        .where(*_in_batch(first, last, at), records.c.processing_id.in_(processings))
+        .where(*_in_batch(first, last, at, holds), records.c.processing_id.in_(processings))
     )
     columns = ["processing_id", "category", "kind", "organisation_code", "recorded_month", "ended_on", "pseudonym"]
     connection.execute(insert(retention_statistics).from_select(columns, source))
 
 
-def delete_batch(connection: Connection, first: int, last: int, at: date) -> int:
-    return int(connection.execute(delete(records).where(*_in_batch(first, last, at))).rowcount)
+def emptied_by_batch(first: int, last: int, at: date, holds: bool) -> ColumnElement[bool]:
+    """True for a person all of whose records the batch destroys (and who has at least one in it): evaluated
+    before the delete, so that no list of ids travels."""
+    other = records.alias("other")
+    in_it = select(records.c.subject_id).where(*_in_batch(first, last, at, holds))
+    kept = select(other.c.id).where(
+        other.c.subject_id == subjects.c.id,
+        ~and_(*_in_batch(first, last, at, holds, other)),
+    )
+    return and_(subjects.c.id.in_(in_it), ~kept.exists())
+
+
+def delete_batch(connection: Connection, first: int, last: int, at: date, holds: bool) -> int:
+    return int(connection.execute(delete(records).where(*_in_batch(first, last, at, holds))).rowcount)
 
 
 # -- sweep runs --------------------------------------------------------------------------------------------------

@@ -189,25 +189,22 @@ def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | 
         with connect(env.engine) as connection:
             if not lock.renew(connection, holder, env.clock.now()):  # also takes SQLite's write lock first
                 raise SweepInProgress()
+            holds = queries.any_active_hold(connection)
             current = queries.run(connection, run_id)
-            batch = queries.next_batch(connection, at, int(current.cursor), size)
-            if not batch:
+            ids = queries.next_batch(connection, at, int(current.cursor), size, holds)
+            if not ids:
                 return
-            ids = [int(r[0]) for r in batch]
             first, last = ids[0], ids[-1]
             counts = queries.counts_of(current)
-            in_batch = queries.batch_counts(connection, first, last, at)
-            _merge(counts, in_batch)
-            queries.keep_statistics(connection, first, last, at, keep)
-            reduced = sum(int(n) for processing, _, n in in_batch if processing in keep)
-            deleted = queries.delete_batch(connection, first, last, at)
+            in_batch = queries.batch_counts(connection, first, last, at, holds)
+            _merge(counts, [(p, o, n) for p, o, n, _, _ in in_batch])
+            queries.keep_statistics(connection, first, last, at, holds, keep)
+            emptied = queries.emptied_by_batch(first, last, at, holds)
+            erased = vault.shred_where(connection, emptied, env.clock.today(), queries.held_subject())
+            deleted = queries.delete_batch(connection, first, last, at, holds)
             if deleted != len(ids):
                 raise RuntimeError(f"lot {first}-{last} : {deleted} supprimés pour {len(ids)} sélectionnés")
-            erased = vault.shred_emptied(
-                connection, sorted({int(r[1]) for r in batch}), env.clock.today(), queries.held_subject()
-            )
-            ends = [r[2] for r in batch]
-            low, high = min(ends), max(ends)
+            low, high = min(r[3] for r in in_batch), max(r[4] for r in in_batch)
             digest = hashlib.sha256(bytes(current.digest) + struct.pack(f">{len(ids)}q", *ids)).digest()
             queries.save_progress(
                 connection,
@@ -216,7 +213,7 @@ def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | 
                     "cursor": last,
                     "batches": int(current.batches) + 1,
                     "destroyed": int(current.destroyed) + deleted,
-                    "reduced": int(current.reduced) + reduced,
+                    "reduced": int(current.reduced) + sum(int(r[2]) for r in in_batch if r[0] in keep),
                     "erased": int(current.erased) + erased,
                     "ends_from": min(low, current.ends_from) if current.ends_from else low,
                     "ends_to": max(high, current.ends_to) if current.ends_to else high,
