@@ -478,6 +478,30 @@ def set_record_event(connection: Connection, record_id: int, event: str, on: dat
     connection.execute(insert(record_events).values(record_id=record_id, event=event, event_on=on))
 
 
+def archived_on(connection: Connection, subject_id: int, processing: str, event: str, today: date) -> date | None:
+    """The day the subject's file of `processing` closed (`event` on one of their records, or their death, which
+    closes it), if on or before `today`; None while it is open."""
+    own = select(func.min(records.c.event_on)).where(
+        records.c.subject_id == subject_id,
+        records.c.processing_id == processing,
+        records.c.event == event,
+        records.c.event_on <= today,
+    )
+    more = (
+        select(func.min(record_events.c.event_on))
+        .join(records, records.c.id == record_events.c.record_id)
+        .where(
+            records.c.subject_id == subject_id,
+            records.c.processing_id == processing,
+            record_events.c.event == event,
+            record_events.c.event_on <= today,
+        )
+    )
+    death = select(subjects.c.death_on).where(subjects.c.id == subject_id, subjects.c.death_on <= today)
+    found = [d for d in (connection.scalar(q) for q in (own, more, death)) if d is not None]
+    return min(found) if found else None
+
+
 def shred_where(connection: Connection, condition: Any, today: date, keep: Any) -> int:
     """Erase the people `condition` selects (a condition on `subjects`) unless `keep` holds for them: identity and
     blind indexes dropped, data key destroyed, as `shred` does, in one statement."""
