@@ -113,3 +113,20 @@ def test_sql_end_dates_agree_with_end_of_on_generated_cases(environment: Environ
                 == expected
             )
     assert dated > _RECORDS // 4  # the generator reaches started clocks, not only open lives
+
+
+def test_records_added_later_are_dated_even_under_an_id_already_used(environment: Environment, policy: Policy) -> None:
+    """A sweep may delete the highest ids, and the next record reuse one: dating follows `end_rule`, not ids."""
+    with connect(environment.engine) as connection:
+        add_people(connection, [{"id": 1, "kind": "insured", "rights_end_on": date(2020, 1, 1)}])
+        add_records(connection, [{"id": 1, "subject_id": 1, "processing_id": "rights_benefits"}])
+        refresh(connection, policy)
+        connection.execute(records.delete())
+        add_records(connection, [{"id": 1, "subject_id": 1, "processing_id": "social_support"}])
+        refresh(connection, policy)
+        add_records(connection, [{"id": 2, "subject_id": 1, "processing_id": "rights_benefits"}])
+        refresh(connection, policy)
+        dated = dict(connection.execute(select(records.c.id, records.c.end_rule)).all())
+        ends = dict(connection.execute(select(records.c.id, records.c.end_on)).all())
+    assert dated == {1: NOT_STARTED, 2: 0}
+    assert ends == {1: None, 2: date(2025, 1, 1)}

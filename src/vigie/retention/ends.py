@@ -34,7 +34,6 @@ PERSON_COLUMNS: dict[LifecycleEvent, str] = {
 NOT_STARTED = -1
 """`end_rule` of a record none of whose clocks has started: computed, no end date."""
 
-_WATERMARK = "retention.dated_through"
 _RULES = "retention.rules."
 
 
@@ -149,11 +148,10 @@ def _set_meta(connection: Connection, values: dict[str, str]) -> None:
 def refresh(connection: Connection, policy: Policy) -> dict[str, int]:
     """Bring every stored end date up to date with the register; returns the rows dated per processing.
 
-    Processings whose rules changed (or never dated) are recomputed whole; the others only for records added
-    since the last refresh (ids above the stored watermark)."""
-    stored = _meta(connection, "retention.")
-    watermark = int(stored.get(_WATERMARK, "0"))
-    top = int(connection.scalar(select(func.coalesce(func.max(records.c.id), 0))) or 0)
+    Processings whose rules changed (or never dated) are recomputed whole; the others only for records not dated
+    yet (`end_rule` empty: added since, found through a partial index)."""
+    stored = _meta(connection, _RULES)
+    undated = connection.scalar(select(records.c.id).where(records.c.end_rule.is_(None)).limit(1)) is not None
     dated: dict[str, int] = {}
     updates: dict[str, str] = {}
     for processing, clocks in sorted(policy.retention.items()):
@@ -161,9 +159,8 @@ def refresh(connection: Connection, policy: Policy) -> dict[str, int]:
         if stored.get(_RULES + processing) != current:
             dated[processing] = _date_processing(connection, policy, processing, true())
             updates[_RULES + processing] = current
-        elif top > watermark:
-            dated[processing] = _date_processing(connection, policy, processing, records.c.id > watermark)
-    updates[_WATERMARK] = str(top)
+        elif undated:
+            dated[processing] = _date_processing(connection, policy, processing, records.c.end_rule.is_(None))
     _set_meta(connection, updates)
     return dated
 

@@ -82,6 +82,13 @@ Index("ix_records_subject", records.c.subject_id)
 Index("ix_records_processing", records.c.processing_id, records.c.category)
 Index("ix_records_end_on", records.c.end_on)
 Index("ix_records_file_owner", records.c.file_owner_id)
+# Records not dated yet (added since the last refresh): a partial index, so that finding them costs no scan.
+Index(
+    "ix_records_undated",
+    records.c.id,
+    sqlite_where=records.c.end_rule.is_(None),
+    postgresql_where=records.c.end_rule.is_(None),
+)
 
 # Record events beyond the one the record's own `event` column holds (an alert, then its closure).
 record_events = Table(

@@ -18,6 +18,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("end_rule", sa.SmallInteger))
     op.create_index("ix_records_end_on", "records", ["end_on"])
     op.create_index("ix_records_file_owner", "records", ["file_owner_id"])
+    undated = sa.text("end_rule IS NULL")
+    op.create_index("ix_records_undated", "records", ["id"], sqlite_where=undated, postgresql_where=undated)
     op.create_table(
         "record_events",
         sa.Column("record_id", _ID, sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
@@ -79,6 +81,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("retention_lock", "retention_sweeps", "retention_statistics", "legal_holds", "record_events"):
         op.drop_table(table)
+    op.drop_index("ix_records_undated", "records")
     op.drop_index("ix_records_file_owner", "records")
     op.drop_index("ix_records_end_on", "records")
     with op.batch_alter_table("records") as batch:
