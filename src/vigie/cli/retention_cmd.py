@@ -57,6 +57,15 @@ def _n(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
+def _s(number: int) -> str:
+    return "s" if number > 1 else ""
+
+
+def _of(number: int, word: str, plural: str | None = None) -> str:
+    """« 1 lot », « 2 lots »: the number and its noun, agreed."""
+    return f"{_n(number)} {word if number <= 1 else (plural or word + 's')}"
+
+
 @retention_app.command("plan")
 def plan_cmd(at: At = None, database: Database = None, as_json: Json = False) -> None:
     """Ce qu'un balayage détruira, par traitement et organisme, avec la règle qui s'applique."""
@@ -128,9 +137,10 @@ def sweep_cmd(
     if report.resumed:
         out.print(f"Reprise du balayage interrompu n° {report.run_id} (au {report.at.isoformat()}).", highlight=False)
     out.print(
-        f"Balayage n° {report.run_id} au {report.at.isoformat()} : {_n(report.destroyed)} dossiers détruits "
-        f"(dont {_n(report.reduced)} réduits aux statistiques), {_n(report.erased)} personnes effacées, "
-        f"en {report.batches} lots ; certificat : entrée {report.certificate} du journal.",
+        f"Balayage n° {report.run_id} au {report.at.isoformat()} : {_of(report.destroyed, 'dossier')} "
+        f"détruit{_s(report.destroyed)} (dont {_n(report.reduced)} réduit{_s(report.reduced)} aux statistiques), "
+        f"{_of(report.erased, 'personne')} effacée{_s(report.erased)}, en {_of(report.batches, 'lot')} ; "
+        f"certificat : entrée {report.certificate} du journal.",
         highlight=False,
     )
 
