@@ -199,15 +199,17 @@ def keep_statistics(
 
 
 def emptied_by_batch(first: int, last: int, at: date, holds: bool) -> ColumnElement[bool]:
-    """True for a person all of whose records the batch destroys (and who has at least one in it): evaluated
-    before the delete, so that no list of ids travels."""
-    other = records.alias("other")
-    in_it = select(records.c.subject_id).where(*_in_batch(first, last, at, holds))
-    kept = select(other.c.id).where(
-        other.c.subject_id == subjects.c.id,
-        ~and_(*_in_batch(first, last, at, holds, other)),
+    """True for a person all of whose records the batch destroys: as many records in the batch as in all
+    (evaluated before the delete, driven by the batch's people, so that no list of ids travels)."""
+    in_batch = (
+        select(records.c.subject_id, func.count().label("n"))
+        .where(*_in_batch(first, last, at, holds))
+        .group_by(records.c.subject_id)
+        .subquery("in_batch")
     )
-    return and_(subjects.c.id.in_(in_it), ~kept.exists())
+    other = records.alias("other")
+    total = select(func.count()).select_from(other).where(other.c.subject_id == subjects.c.id).scalar_subquery()
+    return and_(subjects.c.id == in_batch.c.subject_id, total == in_batch.c.n)
 
 
 def delete_batch(connection: Connection, first: int, last: int, at: date, holds: bool) -> int:
