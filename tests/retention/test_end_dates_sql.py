@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from retention_world import add_people, add_records
 from sqlalchemy import select
 
+from vigie.durations import Duration
 from vigie.environment import Environment
 from vigie.register import Policy
 from vigie.register.ends import EventDates, end_of
@@ -130,3 +133,27 @@ def test_records_added_later_are_dated_even_under_an_id_already_used(environment
         ends = dict(connection.execute(select(records.c.id, records.c.end_on)).all())
     assert dated == {1: NOT_STARTED, 2: 0}
     assert ends == {1: None, 2: date(2025, 1, 1)}
+
+
+def test_a_new_register_version_recomputes_only_the_processings_it_changed(
+    environment: Environment, policy: Policy
+) -> None:
+    with connect(environment.engine) as connection:
+        add_people(connection, [{"id": 1, "kind": "insured", "rights_end_on": date(2020, 1, 1)}])
+        add_records(
+            connection,
+            [
+                {"id": 1, "subject_id": 1, "processing_id": "rights_benefits"},
+                {"id": 2, "subject_id": 1, "processing_id": "social_support", "event": "support_end",
+                 "event_on": date(2020, 1, 1)},
+            ],
+        )  # fmt: skip
+        assert set(refresh(connection, policy)) == set(policy.retention)  # first time: every processing
+        assert refresh(connection, policy) == {}  # nothing changed, nothing new
+        longer = tuple(dataclasses.replace(c, duration=Duration(years=2)) for c in policy.retention["social_support"])
+        changed = dataclasses.replace(
+            policy, retention=MappingProxyType({**policy.retention, "social_support": longer})
+        )
+        assert refresh(connection, changed) == {"social_support": 1}
+        ends = dict(connection.execute(select(records.c.id, records.c.end_on)).all())
+    assert ends == {1: date(2025, 1, 1), 2: date(2022, 1, 1)}
