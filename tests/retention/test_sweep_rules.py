@@ -161,3 +161,29 @@ def test_a_date_beyond_the_margin_is_refused_and_nothing_goes(sweeping: Sweeping
     with pytest.raises(InvalidInput, match="au-delà d'aujourd'hui"):
         retention.sweep(sweeping.gate, today + timedelta(days=1))
     assert _left(sweeping) == {1}
+
+
+def test_only_people_left_with_nothing_are_erased_across_batches(sweeping: Sweeping) -> None:
+    """Person 1's due records span two batches: erased after the second. Person 2 keeps a record whose clock has
+    not started (no end date) between two due ones: never erased."""
+    with connect(sweeping.env.engine) as connection:
+        add_people(
+            connection,
+            [{"id": 1, "kind": "insured", "rights_end_on": date(2020, 1, 1)}, {"id": 2, "kind": "insured",
+             "rights_end_on": date(2020, 1, 1)}],
+        )  # fmt: skip
+        add_records(
+            connection,
+            [
+                {"id": 1, "subject_id": 1, "processing_id": "rights_benefits"},
+                {"id": 2, "subject_id": 2, "processing_id": "rights_benefits"},
+                {"id": 3, "subject_id": 2, "processing_id": "social_support", "event": "support_end"},
+                {"id": 4, "subject_id": 2, "processing_id": "rights_benefits"},
+                {"id": 5, "subject_id": 1, "processing_id": "rights_benefits"},
+            ],
+        )
+    report = retention.sweep(sweeping.gate, sweeping.on(date(2026, 11, 28)), batch_size=2)
+    assert (report.destroyed, report.batches, report.erased) == (4, 2, 1)
+    with connect(sweeping.env.engine) as connection:
+        assert set(connection.scalars(select(subjects.c.id).where(subjects.c.shredded_on.is_not(None)))) == {1}
+    assert _left(sweeping) == {3}
