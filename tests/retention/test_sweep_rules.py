@@ -182,7 +182,7 @@ def test_only_people_left_with_nothing_are_erased_across_batches(sweeping: Sweep
                 {"id": 5, "subject_id": 1, "processing_id": "rights_benefits"},
             ],
         )
-    report = retention.sweep(sweeping.gate, sweeping.on(date(2026, 11, 28)), batch_size=2)
+    report = retention.sweep(sweeping.gate, sweeping.on(date(2026, 11, 28)), batch_size=3)  # ids 1-4, then 5
     assert (report.destroyed, report.batches, report.erased) == (4, 2, 1)
     with connect(sweeping.env.engine) as connection:
         assert set(connection.scalars(select(subjects.c.id).where(subjects.c.shredded_on.is_not(None)))) == {1}
