@@ -10,6 +10,7 @@ from vigie.cli import (
     init_cmd,
     pseudo_cmd,
     register_cmd,
+    retention_cmd,
     serve_cmd,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "init_cmd",
     "pseudo_cmd",
     "register_cmd",
+    "retention_cmd",
     "serve_cmd",
 ]
