@@ -178,3 +178,22 @@ audit_anchor = Table(
     Column("signed_at", String(27), nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
 )
+
+# Proof of every cookie choice (vigie.consent): when, under which policy version, which screen's text (its
+# hash), what was chosen, by which browser (a keyed pseudonym of the random id its cookie holds; no address).
+# Append only, no index beyond the key: the insert rate of the banner matters more than look-ups, which are
+# the DPO's exports, read in key order.
+consent_proofs = Table(
+    "consent_proofs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("recorded_at", String(27), nullable=False),
+    Column("visitor", String(32), nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("screen", String(16), nullable=False),
+    Column("banner_hash", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("granted", Text, nullable=False),
+    Column("refused", Text, nullable=False),
+    Column("expires_on", Date, nullable=False),
+)
