@@ -11,13 +11,15 @@ from fastapi.staticfiles import StaticFiles
 from vigie import __version__
 from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
+from vigie.consent import ConsentService, ProofWriter
 from vigie.environment import Environment
 from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
+from vigie.web.deps import PublicPages
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
-from vigie.web.routes import access_api, audit_api, health, pages, register_api
+from vigie.web.routes import access_api, audit_api, cookies, health, pages, register_api
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -44,9 +46,11 @@ TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Journal the pending sign-in failure counts, then flush and stop the audit writer, when the service stops."""
+    """Journal the pending sign-in failure counts, then flush and stop the consent and audit writers, when the
+    service stops."""
     yield
     app.state.signin.flush(everything=True)
+    app.state.consent.writer.close()
     app.state.journal.close()
 
 
@@ -68,12 +72,22 @@ def create_app(env: Environment) -> FastAPI:
     app.state.env = env
     app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
     app.state.signin = SignInGuard(env, app.state.journal)
+    app.state.consent = ConsentService(env, ProofWriter(env.engine))
     app.state.policy_page = policy_page(env.register)
+    app.state.public_pages = PublicPages.of(app.state.policy_page)
     app.state.register_documents = RegisterDocuments.of(env.register)
     csrf.install(app, env.keyring, trust_forwarded_proto=env.settings.trust_forwarded_proto)
     errors.install(app)
     openapi.install(app)
-    routers = [docs_ui.router, pages.router, register_api.router, health.router, access_api.router, audit_api.router]
+    routers = [
+        docs_ui.router,
+        pages.router,
+        cookies.router,
+        register_api.router,
+        health.router,
+        access_api.router,
+        audit_api.router,
+    ]
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
