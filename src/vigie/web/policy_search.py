@@ -49,12 +49,16 @@ class Hit:
 def notice_entries(page: PolicyPage) -> list[NoticeEntry]:
     """Every notice of the policy once, in the policy's order, each with a stable anchor."""
     found: dict[tuple[str, str | None], NoticeEntry] = {}
+    anchors: set[str] = set()
     for theme in page.themes:
         for processing in theme.processings:
             for notice in processing.notices:
                 key = (notice.title, notice.iso_date)
                 if key not in found:
                     anchor = "mention-" + fold(f"{notice.title} {notice.iso_date or ''}").replace(" ", "-")[:80]
+                    while anchor in anchors:  # two long titles alike up to the cut
+                        anchor += "-bis"
+                    anchors.add(anchor)
                     found[key] = NoticeEntry(anchor, notice.title, notice.date, notice.iso_date, [])
                 found[key].processings.append(Link(processing.anchor, processing.title))
     return list(found.values())
