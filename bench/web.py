@@ -26,9 +26,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/http.py is named like the standard library's `http` package: take this folder off the import path.
+# bench/http.py is named like the standard library's `http` package: look in this folder last, not first.
 if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    del sys.path[0]
+    sys.path.append(sys.path.pop(0))
 
 import argparse
 import importlib.util

@@ -4,36 +4,34 @@ expired and once the policy changed; the public pages pass axe-core. Screenshots
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from vigie.bootstrap import prepare
-from vigie.clock import FixedClock
+from vigie.clock import Clock, FixedClock
 from vigie.consent import ConsentService, cookie_policy
-from vigie.settings import Settings
-from vigie.web import create_app
-from vigie.web.server import bind, make_server, url_of
 
+
+class Site(Protocol):
+    """What the `site` fixture of tests/web/conftest.py gives: a running service, its application and clock."""
+
+    url: str
+    app: FastAPI
+    clock: Clock
+
+
+SITE_START = datetime.fromisoformat("2026-11-28T10:00:00+01:00")  # as tests/web/conftest.py starts it
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 THIRD_PARTY_HOSTS = ("googletagmanager.com", "player.vimeo.com", "facebook.net", "twitter.com", "linkedin.com")
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-
-
-@dataclass
-class Site:
-    url: str
-    app: FastAPI
-    clock: FixedClock
 
 
 @dataclass
@@ -52,46 +50,12 @@ class Visit:
         return [url for url in self.outside if any(host in url for host in THIRD_PARTY_HOSTS)]
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    """`vigie serve` on an SQLite file with a clock the test moves, in a thread on a free port."""
-    clock = FixedClock(datetime.fromisoformat("2026-11-28T10:00:00+01:00"))
-    env = prepare(Settings(data_dir=tmp_path / "data"), create_keys=True, clock=clock)
-    app = create_app(env)
-    sock = bind("127.0.0.1", 0)
-    server = make_server(app, log_level="warning")
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield Site(url_of(sock).rstrip("/"), app, clock)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        env.engine.dispose()
-
-
-@pytest.fixture
-def browser(chromium_args: list[str]) -> Iterator[Browser]:
-    chromium = os.environ.get("VIGIE_TEST_CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).exists():
-        pytest.fail(f"Chromium absent ({chromium}) : installez-le (apt-get install chromium) ou lancez scripts/test.sh")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=chromium_args)
-        yield launched
-        launched.close()
-
-
 def _visit(browser: Browser, site: Site, *, javascript: bool = True) -> Visit:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
     visit = Visit(context, context.new_page(), site)
 
     def answer(route: Route) -> None:
-        if route.request.url.startswith(site.url):
+        if route.request.url.startswith(site.url.rstrip("/")):
             route.continue_()
         else:  # no network here: record the request, answer it empty
             visit.outside.append(route.request.url)
@@ -103,14 +67,19 @@ def _visit(browser: Browser, site: Site, *, javascript: bool = True) -> Visit:
 
 @pytest.fixture
 def visit(browser: Browser, site: Site) -> Iterator[Visit]:
+    """A fresh browser context on the module's service; the service's clock and consent policy are put back."""
+    clock, consent = site.clock, site.app.state.consent
+    assert isinstance(clock, FixedClock)
     made = _visit(browser, site)
     yield made
     made.context.close()
+    clock.set(SITE_START)
+    site.app.state.consent = consent
 
 
 def _shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # the first screen: what a visitor sees first
 
 
 def _banner_shown(page: Page) -> bool:
@@ -124,7 +93,7 @@ def _thirteen_months(cookie: dict[str, object]) -> bool:
 
 def test_before_a_choice_both_answers_show_alike_and_nothing_is_stored_or_fetched(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.goto(visit.site.url + "politique-de-confidentialite")
 
     assert _banner_shown(page)
     refuse = page.get_by_role("button", name="Tout refuser").first
@@ -144,7 +113,7 @@ def test_before_a_choice_both_answers_show_alike_and_nothing_is_stored_or_fetche
 
 def test_refusing_is_remembered_for_thirteen_months_and_loads_nothing(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/organismes")
+    page.goto(visit.site.url + "organismes")
     page.get_by_role("button", name="Tout refuser").first.click()
 
     page.wait_for_url("**/organismes")
@@ -154,14 +123,14 @@ def test_refusing_is_remembered_for_thirteen_months_and_loads_nothing(visit: Vis
     assert cookies["Cookie-agreed"]["httpOnly"] is True
     assert not {"atid", "atidx", "idrxvr"} & set(cookies)
     page.reload()
-    page.goto(visit.site.url + "/mentions-d-information")
+    page.goto(visit.site.url + "mentions-d-information")
     assert not _banner_shown(page)
     assert visit.outside == []
 
 
 def test_accepting_by_keyboard_loads_the_accepted_services_and_sets_audience_cookies(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.goto(visit.site.url + "politique-de-confidentialite")
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # the banner's second button
@@ -183,7 +152,7 @@ def test_accepting_by_keyboard_loads_the_accepted_services_and_sets_audience_coo
 
 def test_customising_grants_only_the_ticked_service_and_withdrawing_stops_it(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.goto(visit.site.url + "politique-de-confidentialite")
     page.get_by_role("link", name="Personnaliser mes choix").click()
     audience = page.get_by_role("checkbox", name="Accepter tous les cookies de cette catégorie").first
     assert audience.is_checked()  # exempt audience measurement, objection possible: ticked until unticked
@@ -198,24 +167,27 @@ def test_customising_grants_only_the_ticked_service_and_withdrawing_stops_it(vis
     assert any("player.vimeo.com" in url for url in visit.third_party())
     assert not {"atid", "atidx", "idrxvr"} & set(visit.cookies())
 
-    visit.outside.clear()
     page.get_by_role("link", name="Gestion des cookies").click()
     page.get_by_role("button", name="Tout refuser").first.click()
     expect(page.get_by_role("status")).to_be_visible()
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.wait_for_load_state("networkidle")
+    visit.outside.clear()  # from here on, after the withdrawal
+    page.goto(visit.site.url + "politique-de-confidentialite")
     page.wait_for_load_state("networkidle")
     assert visit.third_party() == []
 
 
 def test_the_banner_returns_once_the_choice_is_thirteen_months_old(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.goto(visit.site.url + "politique-de-confidentialite")
     page.get_by_role("button", name="Tout accepter").first.click()
     page.wait_for_url("**/politique-de-confidentialite")
     page.wait_for_load_state("networkidle")
     assert not _banner_shown(page)
 
-    visit.site.clock.set(datetime.fromisoformat("2027-12-28T09:00:00+01:00"))
+    clock = visit.site.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime.fromisoformat("2027-12-28T09:00:00+01:00"))
     visit.outside.clear()
     page.reload(wait_until="networkidle")
 
@@ -225,7 +197,7 @@ def test_the_banner_returns_once_the_choice_is_thirteen_months_old(visit: Visit)
 
 def test_the_banner_returns_when_the_cookie_policy_changes(visit: Visit) -> None:
     page = visit.page
-    page.goto(visit.site.url + "/politique-de-confidentialite")
+    page.goto(visit.site.url + "politique-de-confidentialite")
     page.get_by_role("button", name="Tout accepter").first.click()
     page.wait_for_url("**/politique-de-confidentialite")
     page.wait_for_load_state("networkidle")
@@ -244,7 +216,7 @@ def test_every_path_works_without_javascript(browser: Browser, site: Site) -> No
     visit = _visit(browser, site, javascript=False)
     try:
         page = visit.page
-        page.goto(site.url + "/gestion-des-cookies")
+        page.goto(site.url + "gestion-des-cookies")
         page.get_by_label("Facebook").check()
         page.get_by_role("button", name="Enregistrer mes choix").click()
         expect(page.get_by_role("status")).to_contain_text("Votre choix est enregistré")
@@ -255,25 +227,26 @@ def test_every_path_works_without_javascript(browser: Browser, site: Site) -> No
         visit.context.close()
 
 
-@pytest.mark.parametrize(
-    ("path", "name"),
-    [
-        ("/politique-de-confidentialite", "politique"),
-        ("/gestion-des-cookies", "gestion"),
-        ("/mentions-d-information", "mentions"),
-        ("/recherche?q=cookies", "recherche"),
-        ("/organismes", "organismes"),
-        ("/page-inconnue", "404"),
-    ],
-)
-def test_the_public_pages_pass_axe_core(visit: Visit, path: str, name: str) -> None:
+PAGES = {
+    "politique": "/politique-de-confidentialite",
+    "gestion": "/gestion-des-cookies",
+    "mentions": "/mentions-d-information",
+    "recherche": "/recherche?q=cookies",
+    "organismes": "/organismes",
+    "404": "/page-inconnue",
+}
+
+
+def test_the_public_pages_pass_axe_core(visit: Visit) -> None:
     page = visit.page
-    response = page.goto(visit.site.url + path)
-    assert response is not None and response.status == (404 if name == "404" else 200)
-    assert page.evaluate("document.documentElement.lang") == "fr"
+    axe = Axe()
+    for name, path in PAGES.items():
+        response = page.goto(visit.site.url + path.lstrip("/"))
+        assert response is not None and response.status == (404 if name == "404" else 200)
+        assert page.evaluate("document.documentElement.lang") == "fr"
 
-    results = Axe().run(page, options=WCAG_AA)
+        results = axe.run(page, options=WCAG_AA)
 
-    violations = [(v["id"], len(v["nodes"])) for v in results.response["violations"]]
-    assert violations == [], results.generate_report()
-    _shot(page, f"page-{name}")
+        violations = [(v["id"], len(v["nodes"])) for v in results.response["violations"]]
+        assert violations == [], f"{path}: {results.generate_report()}"
+        _shot(page, f"page-{name}")
