@@ -157,3 +157,10 @@ def test_an_unknown_page_is_a_french_404_with_the_cookie_link(web: TestClient) -
 
     assert response.status_code == 404 and 'lang="fr"' in response.text
     assert "introuvable" in response.text and "Gestion des cookies" in response.text
+
+
+def test_the_choice_cookie_is_secure_over_tls(make_env: EnvFactory, engine: Engine) -> None:
+    with TestClient(create_app(make_env(engine)), base_url="https://testserver") as tls:
+        cookie, _ = _choose(tls, "tout_refuser")
+
+    assert "Cookie-agreed=" in cookie and "; secure" in cookie.lower()
