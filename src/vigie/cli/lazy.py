@@ -42,7 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "pseudo": Entry(
         "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
     ),
-    "consent": Entry("vigie.cli.consent_cmd", "Les preuves des choix de cookies des visiteurs (export pour le DPO)."),
+    "consent": Entry("vigie.cli.consent_cmd", "Les preuves des choix de cookies des visiteurs."),
     "completion": Entry("vigie.cli.completion_cmd", "Affiche le script de complétion des commandes pour un shell."),
 }
 
