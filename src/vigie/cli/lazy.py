@@ -43,6 +43,9 @@ COMMANDS: dict[str, Entry] = {
         "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
     ),
     "consent": Entry("vigie.cli.consent_cmd", "Les preuves des choix de cookies des visiteurs."),
+    "retention": Entry(
+        "vigie.cli.retention_cmd", "La conservation : plan, balayage des données échues, retenues légales, journal."
+    ),
     "completion": Entry("vigie.cli.completion_cmd", "Affiche le script de complétion des commandes pour un shell."),
 }
 

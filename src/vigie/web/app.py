@@ -13,6 +13,7 @@ from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
 from vigie.consent import ConsentService, ProofWriter
 from vigie.environment import Environment
+from vigie.retention import DailySweep
 from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
 from vigie.web.deps import PublicPages
 from vigie.web.limits import BodyLimit
@@ -47,9 +48,13 @@ TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Journal the pending sign-in failure counts, then flush and stop the consent and audit writers, when the
-    service stops."""
+    """Start the daily retention sweep; when the service stops, journal the pending sign-in failure counts, then
+    flush and stop the consent and audit writers."""
+    daily = DailySweep(app.state.env, app.state.journal)
+    if app.state.env.settings.retention_sweep_hour >= 0:
+        daily.start()
     yield
+    daily.stop()
     app.state.signin.flush(everything=True)
     app.state.consent.writer.close()
     app.state.journal.close()
