@@ -45,9 +45,10 @@ def catch_up(connection: Connection) -> int:
     if upto <= through:
         return 0
     copied = select(_E.seq, _E.subject_ref).where(_E.seq > through, _E.seq <= upto, _E.subject_ref.is_not(None))
-    done = connection.execute(insert(audit_subject_index).from_select(["seq", "subject_ref"], copied))
+    statement = insert(audit_subject_index).from_select(["seq", "subject_ref"], copied).returning(_I.seq)
+    indexed = len(connection.execute(statement).all())  # rowcount is not reliable for INSERT … SELECT on psycopg
     connection.execute(update(settings_table).where(_M.key == THROUGH_KEY).values(value=str(upto)))
-    return max(int(done.rowcount), 0)
+    return indexed
 
 
 def entries_about(connection: Connection, keyring: Keyring, subject_id: int, limit: int = 10_000) -> list[Entry]:
