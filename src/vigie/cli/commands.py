@@ -9,6 +9,7 @@ from vigie.cli import (
     init_cmd,
     pseudo_cmd,
     register_cmd,
+    rights_cmd,
     serve_cmd,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "init_cmd",
     "pseudo_cmd",
     "register_cmd",
+    "rights_cmd",
     "serve_cmd",
 ]

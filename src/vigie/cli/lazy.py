@@ -42,6 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "pseudo": Entry(
         "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
     ),
+    "rights": Entry("vigie.cli.rights_cmd", "Les demandes d'exercice des droits des personnes (DPO)."),
     "completion": Entry("vigie.cli.completion_cmd", "Affiche le script de complétion des commandes pour un shell."),
 }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vigie import inputs
 from vigie.errors import InvalidInput
@@ -91,6 +92,25 @@ def processings(register: Register, value: str | list[str] | None) -> tuple[str,
     return named
 
 
+def rectification(record: str | None, value: str | None) -> tuple[int, dict[str, Any]] | None:
+    """The record to correct and its correct content (a JSON object), given together or not at all."""
+    if record is None and value is None:
+        return None
+    if record is None or value is None:
+        raise InvalidInput("rectification", "(incomplète)", "donnez la donnée (--record) et sa valeur (--value)")
+    raw = inputs.text(record, "text", limit=19)
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise InvalidInput("donnée", inputs.shown(raw), "numéro de donnée attendu (chiffres)", typed=raw)
+    text = inputs.text(value)
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        raise InvalidInput("valeur", inputs.shown(text), "JSON illisible", typed=text) from None
+    if not isinstance(payload, dict) or not payload:
+        raise InvalidInput("valeur", inputs.shown(text), "objet JSON non vide attendu", typed=text)
+    return int(raw), payload
+
+
 def months(value: int) -> int:
     if not 1 <= value <= 2:
         raise InvalidInput("prolongation", str(value), "de 1 à 2 mois seulement (RGPD, art. 12(3))")
@@ -107,5 +127,6 @@ __all__ = [
     "kind",
     "months",
     "processings",
+    "rectification",
     "request_id",
 ]
