@@ -10,8 +10,8 @@ import pytest
 from rights_world import DPO, World, intake
 
 from vigie.access.service import Gate
-from vigie.audit.subjects import catch_up, entries_about
 from vigie.audit.events import subject_pseudonym
+from vigie.audit.subjects import catch_up, entries_about
 from vigie.errors import InvalidInput
 from vigie.ids import AgentId
 from vigie.rights import RequestKind, answer, letters
@@ -64,7 +64,9 @@ def test_an_access_answer_holds_everything_per_processing_and_the_accesses_with_
 
 
 def test_the_letter_names_the_organisation_dpo_decision_ground_deadline_and_the_cnil(world: World) -> None:
-    made = world.service.submit(DPO, intake(RequestKind.OBJECTION, received=date(2026, 11, 2), processings=("fraud_control",)))
+    made = world.service.submit(
+        DPO, intake(RequestKind.OBJECTION, received=date(2026, 11, 2), processings=("fraud_control",))
+    )
     world.service.decide(DPO, made.id)
     html = answer(world.service, DPO, made.id).html
     assert "CPAM de Paris" in html and "Délégué à la protection des données de la CPAM de Paris" in html

@@ -46,7 +46,9 @@ def test_erasure_is_granted_for_consent_and_refused_for_a_public_task_with_its_g
 def test_erasure_is_refused_while_litigation_keeps_a_fraud_case(world: World) -> None:
     with connect(world.env.engine) as connection:
         connection.execute(
-            update(records).where(records.c.id == world.records["fraud"]).values(event="final_decision", event_on=date(2025, 6, 1))
+            update(records)
+            .where(records.c.id == world.records["fraud"])
+            .values(event="final_decision", event_on=date(2025, 6, 1))
         )
     _, rulings = _decided(world, RequestKind.ERASURE, processings=("fraud_control",))
     assert rulings["fraud_control"][0] is False and "17(3)(e)" in rulings["fraud_control"][1]
@@ -58,7 +60,9 @@ def test_erasure_is_granted_once_retention_has_ended_and_the_subject_is_shredded
     with connect(world.env.engine) as connection:
         connection.execute(update(subjects).where(subjects.c.id == world.paris).values(rights_end_on=date(2020, 1, 1)))
         connection.execute(
-            update(records).where(records.c.id == world.records["fraud"]).values(event="alert_recorded", event_on=date(2019, 1, 1))
+            update(records)
+            .where(records.c.id == world.records["fraud"])
+            .values(event="alert_recorded", event_on=date(2019, 1, 1))
         )
     _, rulings = _decided(world, RequestKind.ERASURE)
     assert rulings["rights_benefits"][0] is True and "échue le 01/01/2025" in rulings["rights_benefits"][1]
@@ -75,7 +79,9 @@ def test_erasure_refused_on_legal_obligation_names_that_ground() -> None:
 
     policy = Policy.compile(load_register())
     held = [grounds.Held("rights_requests", "identification", None, None)]
-    found = grounds.erasure(policy, SubjectKind.INSURED, "rights_requests", held, grounds.PersonEvents(), date(2026, 1, 1))
+    found = grounds.erasure(
+        policy, SubjectKind.INSURED, "rights_requests", held, grounds.PersonEvents(), date(2026, 1, 1)
+    )
     assert not found.granted and "obligation légale" in found.ground and "17(3)(b)" in found.ground
 
 
@@ -84,7 +90,9 @@ def test_objection_is_granted_where_allowed_and_refused_for_missions_set_by_law(
     assert rulings["service_offers"][0] is True and "7(3)" in rulings["service_offers"][1]
     assert rulings["fraud_control"][0] is False and "mission d'intérêt public" in rulings["fraud_control"][1]
     with connect(world.env.engine) as connection:
-        objected = set(connection.scalars(select(objections.c.processing_id).where(objections.c.subject_id == world.paris)))
+        objected = set(
+            connection.scalars(select(objections.c.processing_id).where(objections.c.subject_id == world.paris))
+        )
     assert objected == {"service_offers"}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from rights_world import DPO, LYON_DPO, LYON_NIR, World, intake, journal_rows
 from sqlalchemy import select
 from stdnum.fr import nir as stdnum_nir
-from rights_world import DPO, LYON_DPO, LYON_NIR, World, intake, journal_rows
 
 from vigie.errors import AccessRefused, InvalidIdentifier, InvalidInput
 from vigie.ids import AgentId
@@ -78,10 +78,11 @@ def test_a_receipt_date_in_the_future_is_bad_input(world: World) -> None:
         world.service.submit(DPO, intake(RequestKind.ACCESS, received=date(2026, 12, 1)))
 
 
-
 def test_only_a_dpo_lists_requests(world: World) -> None:
     world.service.submit(DPO, intake(RequestKind.ACCESS))
     assert [r.organisation for r in world.service.list(DPO)] == ["CPAM-75"]
     assert world.service.list(LYON_DPO) == []
-    with pytest.raises(InvalidInput, match="DPO"):
+    with pytest.raises(AccessRefused, match="DPO"):
         world.service.list(AgentId("paris-droits"))
+    last = journal_rows(world)[-1]
+    assert (last.agent_id, last.allowed, last.purpose) == ("paris-droits", False, "rights_requests")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection
 
@@ -22,7 +22,7 @@ from vigie.audit.chain import Entry
 from vigie.audit.subjects import catch_up, entries_about
 from vigie.errors import AccessRefused
 from vigie.ids import AgentId, SubjectId
-from vigie.model import Action
+from vigie.model import Action, Decision
 from vigie.store import connect
 
 RIGHTS_PURPOSE = "rights_requests"
@@ -66,6 +66,13 @@ class RightsEffects:
         if not outcome.decision.allowed:
             raise AccessRefused(outcome.told.reason, outcome.entry)
         return outcome
+
+    def refuse_agent(self, agent_id: AgentId | None, reason: str, *, source: str | None = None) -> NoReturn:
+        """Journal that an agent may not follow rights requests at all (`agent_id` None when unknown, so that
+        nothing typed is kept) and raise the refusal."""
+        refusal = Decision(False, reason)
+        entry = self.gate._append(AuditAction.DECIDE, agent_id, None, RIGHTS_PURPOSE, (), refusal, None, source)
+        raise AccessRefused(reason, entry)
 
     def check(self, agent_id: AgentId, subject_id: SubjectId, today: date, *, source: str | None = None) -> Outcome:
         """May this agent act on this person's request at all? Journaled (a decision, nothing read)."""

@@ -346,7 +346,11 @@ def show_stats(agent: AgentOpt, database: Database = None, as_json: Json = False
     with journal:
         agent_id = _agent(service, agent)
         organisation = service.dpo_organisation(agent_id)
-    found = stats(service.env, None if organisation == "CNAM" else organisation, service.env.clock.today())
+    found = stats(
+        service.env,
+        None if organisation == service.env.register.controller.national_body else organisation,
+        service.env.clock.today(),
+    )
     if as_json:
         out.print_json(json.dumps(found.as_json()))
         return

@@ -166,15 +166,13 @@ class RightsService:
         with connect(self.env.engine) as connection:
             return queries.listing(connection, organisation, status, limit, after)
 
-    def dpo_organisation(self, agent_id: AgentId) -> str:
+    def dpo_organisation(self, agent_id: AgentId, *, source: str | None = None) -> str:
         """The organisation of an agent whose roles serve rights requests; a journaled refusal otherwise."""
         with connect(self.env.engine) as connection:
             agent = load_agent(connection, agent_id)
         if agent is None or RIGHTS_PURPOSE not in self.env.policy.grants_for(agent.roles):
-            refusal = InvalidInput(
-                "agent", "(masqué)", "seul un délégué à la protection des données (DPO) suit les demandes"
-            )
-            self.refuse(agent_id, refusal)
+            reason = "seul un délégué à la protection des données (DPO) suit les demandes d'exercice des droits"
+            self.effects.refuse_agent(agent.id if agent is not None else None, reason, source=source)
         assert agent is not None
         return agent.organisation
 

@@ -17,7 +17,7 @@ from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
-from vigie.web.routes import access_api, audit_api, health, pages, register_api
+from vigie.web.routes import access_api, audit_api, health, pages, register_api, rights_api
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -37,6 +37,7 @@ dans `If-None-Match` pour recevoir un 304 tant que le registre n'a pas changé.
 TAGS = [
     {"name": "registre", "description": "Le registre des traitements, en lecture seule."},
     {"name": "accès", "description": "Décisions et lectures de données personnelles, tracées, pour les agents."},
+    {"name": "droits", "description": "Les demandes d'exercice des droits des personnes, pour les DPO."},
     {"name": "journal", "description": "Le journal d'audit : vérification, dernières entrées, preuves."},
     {"name": "service", "description": "L'état du service, pour la supervision."},
 ]
@@ -72,7 +73,15 @@ def create_app(env: Environment) -> FastAPI:
     app.state.register_documents = RegisterDocuments.of(env.register)
     errors.install(app)
     openapi.install(app)
-    routers = [docs_ui.router, pages.router, register_api.router, health.router, access_api.router, audit_api.router]
+    routers = [
+        docs_ui.router,
+        pages.router,
+        register_api.router,
+        health.router,
+        access_api.router,
+        audit_api.router,
+        rights_api.router,
+    ]
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
