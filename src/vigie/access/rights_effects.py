@@ -82,10 +82,15 @@ class RightsEffects:
         self, agent_id: AgentId, subject_id: SubjectId, today: date, *, source: str | None = None
     ) -> tuple[Outcome, vault.Lifecycle]:
         """May this agent decide on this person's request? Journaled; returns the decision and what an erasure
-        decision reads of retention (event dates, each record's processing and category: nothing decrypted)."""
-        outcome = self._decided(agent_id, subject_id, None, today, Action.READ, AuditAction.DECIDE, source)
+        decision reads of retention (event dates, each record's processing and category: nothing decrypted),
+        read while the entry commits and returned only once it is durable."""
+        pending = self.gate.begin_check(agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source)
+        if not pending.decision.allowed:
+            raise AccessRefused(pending.answer.reason, pending.receipt.wait())
         with connect(self.env.engine) as connection:
-            return outcome, vault.lifecycle(connection, subject_id)
+            found = vault.lifecycle(connection, subject_id)
+        entry = pending.receipt.wait()
+        return Outcome(pending.decision, entry, pending.categories, pending.subject, pending.answer), found
 
     def seal_text(self, connection: Connection, subject_id: SubjectId, purpose: str, row_id: int, text: str) -> bytes:
         """Seal free text about the person (a request's wording) under their key, in the caller's transaction;
@@ -120,19 +125,24 @@ class RightsEffects:
     def read_everything(
         self, agent_id: AgentId, subject_id: SubjectId, today: date, *, source: str | None = None
     ) -> Everything:
-        """Everything held on the person, decrypted, and the accesses made to it (access request)."""
-        outcome = self._decided(agent_id, subject_id, None, today, Action.READ, AuditAction.READ, source)
-        state, granted = outcome.subject, frozenset(outcome.categories)
+        """Everything held on the person, decrypted, and the accesses made to it (access request).
+
+        The decision is journaled first; the vault is read while its entry commits (the journal's group-commit
+        window), and nothing is returned before the entry is durable: a refusal or a failed commit returns
+        nothing."""
+        pending = self.gate.begin_read(agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source)
+        if not pending.decision.allowed:
+            raise AccessRefused(pending.answer.reason, pending.receipt.wait())
+        state, granted = pending.subject, frozenset(pending.categories)
         assert state is not None
         with connect(self.env.engine) as connection:
             identity, records = vault.read_everything(connection, self.env.keyring, subject_id)
             catch_up(connection)
             accesses = entries_about(connection, self.env.keyring, subject_id)
+        pending.receipt.wait()  # raises JournalError when the entry could not be written: nothing leaves
         shown = [r for r in records if r.category in granted]
-        view = SubjectView(
-            state.id, state.kind, state.organisation, vault.identity_fields(identity, outcome.categories), shown
-        )
-        return Everything(view, accesses)
+        who = vault.identity_fields(identity, pending.categories)
+        return Everything(SubjectView(state.id, state.kind, state.organisation, who, shown), accesses)
 
     def rectify(
         self,
@@ -187,7 +197,8 @@ class RightsEffects:
         source: str | None = None,
     ) -> tuple[int, bool]:
         """Destroy the person's records of `processings` (one statement), and the whole subject with its key
-        when nothing is left; returns (records destroyed, subject shredded)."""
+        when nothing is left; returns (records destroyed, subject shredded). The entry is durable first: the
+        destruction cannot wait for it inside its transaction, which on SQLite holds the lock the journal needs."""
         self._decided(agent_id, subject_id, None, today, Action.DESTROY, AuditAction.DESTROY, source)
         with connect(self.env.engine) as connection:
             for processing in processings:

@@ -28,7 +28,7 @@ rights_app = typer.Typer(help="Les demandes d'exercice des droits des personnes 
 app.add_typer(rights_app, name="rights")
 
 AgentOpt = Annotated[str, typer.Option("--agent", help="identifiant de l'agent (un DPO)")]
-RequestArg = Annotated[str, typer.Argument(help="numéro de la demande")]
+RequestArg = Annotated[str, typer.Argument(metavar="DEMANDE", help="numéro de la demande")]
 Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
 Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 
