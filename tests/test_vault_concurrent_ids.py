@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from vigie import vault
 from vigie.crypto import Keyring
+from vigie.demo.seed import seed_demo
+from vigie.environment import Environment
 from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
+from vigie.store.schema import records, subjects
 from vigie.taxonomy import SubjectKind
 
 WRITERS = 4
@@ -61,3 +65,23 @@ def test_concurrent_subject_and_record_creations_all_succeed_with_distinct_ids(
         for sid in subjects_made:  # each identity opens under its own id's binding
             assert vault.read_identity(connection, keyring, sid)["nom"].startswith("Personne")
             assert len(vault.read_records(connection, keyring, sid, "rights_benefits", ("rights",))) == 1
+
+
+def test_after_a_bulk_seed_the_database_numbers_on_past_the_seeded_ids(
+    engine: Engine, make_env: Callable[..., Environment]
+) -> None:
+    """The seed numbers its rows itself (binary COPY on PostgreSQL): the sequences must follow."""
+    env = make_env(engine)
+    seed_demo(env, 40, progress=False, workers=1)
+    with connect(engine) as connection:
+        last_subject = connection.scalar(select(func.max(subjects.c.id)))
+        last_record = connection.scalar(select(func.max(records.c.id)))
+        sid = vault.add_subject(
+            connection, env.keyring, kind=SubjectKind.INSURED, organisation="CPAM-75", identity={"nom": "Nouveau"},
+            created_on=date(2026, 1, 1),
+        )  # fmt: skip
+        rid = vault.add_record(
+            connection, env.keyring, sid, processing="rights_benefits", category="rights", payload={},
+            recorded_on=date(2026, 1, 1),
+        )  # fmt: skip
+    assert (sid, rid) == (last_subject + 1, last_record + 1)
