@@ -61,6 +61,8 @@ def test_an_access_answer_holds_everything_per_processing_and_the_accesses_with_
     assert reads[0]["agent"].startswith("agent-")
     text = json.dumps(content, ensure_ascii=False)
     assert "paris-droits" not in text and "paris-dpo" not in text  # agents appear only pseudonymised
+    assert "acte : HBQK002" in reply.html and "Lefèbvre" in reply.html and reads[0]["agent"] in reply.html
+    assert "paris-droits" not in reply.html
 
 
 def test_the_letter_names_the_organisation_dpo_decision_ground_deadline_and_the_cnil(world: World) -> None:

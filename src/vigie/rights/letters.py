@@ -30,6 +30,20 @@ _environment = jinja2.Environment(
 _environment.filters["sentence"] = _sentence
 
 
+def plain(value: object, nested: bool = False) -> str:
+    """A held value as a letter shows it: « clé : valeur ; … » for an object, an address's parts side by side."""
+    if isinstance(value, dict):
+        if nested:
+            return " ".join(plain(v, True) for v in value.values())
+        return " ; ".join(f"{k.replace('_', ' ')} : {plain(v, True)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v, True) for v in value)
+    return "" if value is None else str(value)
+
+
+_environment.filters["plain"] = plain
+
+
 def french_date(value: date | None) -> str:
     """« 28/02/2027 »."""
     return value.strftime("%d/%m/%Y") if value is not None else ""
