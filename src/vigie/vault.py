@@ -77,6 +77,11 @@ _CONSENTS = Prepared(
 )
 _SEALED_IDENTITY = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == _SUBJECT_ID))
 _WRAPPED_KEY = Prepared(select(subjects.c.wrapped_key).where(subjects.c.id == _SUBJECT_ID))
+_ALL_RECORDS = Prepared(
+    select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
+    .where(records.c.subject_id == _SUBJECT_ID)
+    .order_by(records.c.processing_id, records.c.recorded_on, records.c.id)
+)
 _BY_NIR = Prepared(select(subjects.c.id).where(subjects.c.nir_index == bindparam("nir_index")))
 
 
@@ -290,12 +295,8 @@ def read_everything(
     row = _SEALED_IDENTITY.first(connection, {"subject_id": subject_id})
     wrapped, sealed = row if row is not None else (None, None)
     key = _unwrap(keyring, subject_id, wrapped)
-    rows = connection.execute(
-        select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
-        .where(records.c.subject_id == subject_id)
-        .order_by(records.c.processing_id, records.c.recorded_on, records.c.id)
-    ).all()
-    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, [tuple(r) for r in rows])
+    rows = _ALL_RECORDS.rows(connection, {"subject_id": subject_id})
+    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, rows)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ look-ups never index the same entries twice. The look-up then reads the person's
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Integer, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, Integer, bindparam, func, insert, literal_column, select, type_coerce, update
 
 from vigie.audit.chain import Entry
 from vigie.audit.events import subject_pseudonym
 from vigie.crypto import Keyring
+from vigie.store.prepared import Prepared
 from vigie.store.schema import audit_entries, audit_subject_index, settings_table
 
 THROUGH_KEY = "audit_subject_index_through"
@@ -27,37 +28,61 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+_THROUGH = Prepared(select(_M.value).where(_M.key == bindparam("key")))
+_UPTO = Prepared(select(func.coalesce(func.max(_E.seq), literal_column("0"))))
+_LOCK = update(settings_table).where(_M.key == THROUGH_KEY).values(value=_M.value).returning(_M.value)
+_COPY = (
+    insert(audit_subject_index)
+    .from_select(
+        ["seq", "subject_ref"],
+        select(_E.seq, _E.subject_ref).where(
+            _E.seq > bindparam("through"), _E.seq <= bindparam("upto"), _E.subject_ref.is_not(None)
+        ),
+    )
+    .returning(_I.seq)
+)
+_ADVANCE = update(settings_table).where(_M.key == THROUGH_KEY).values(value=bindparam("upto_text"))
+ABOUT_LIMIT = 10_000  # entries per person in an answer, the newest kept
+_SEQS = (
+    select(_I.seq)
+    .where(_I.subject_ref == bindparam("ref"))
+    .order_by(_I.seq.desc())
+    .limit(literal_column(str(ABOUT_LIMIT)))
+    .offset(literal_column("0"))
+)
+_ABOUT = Prepared(select(*_COLUMNS).where(_E.seq.in_(_SEQS.scalar_subquery())).order_by(_E.seq))
+
+
 def catch_up(connection: Connection) -> int:
     """Index the entries appended since the last look-up; returns how many entries were indexed.
 
-    The row of `vigie_meta` is locked first (`UPDATE … RETURNING`), so concurrent look-ups queue; the upper
-    bound is read before the copy, so an entry committed meanwhile is left for the next look-up, not skipped.
+    Nothing is written when nothing is new. Otherwise the row of `vigie_meta` is locked first (`UPDATE …
+    RETURNING`), so concurrent look-ups queue; the upper bound is read before the copy, so an entry committed
+    meanwhile is left for the next look-up, not skipped. Statements are built once (this runs on every access
+    answer).
     """
-    locked = connection.execute(
-        update(settings_table).where(_M.key == THROUGH_KEY).values(value=_M.value).returning(_M.value)
-    ).first()
+    seen = _THROUGH.first(connection, {"key": THROUGH_KEY})
+    upto = int(_UPTO.first(connection, {})[0])  # type: ignore[index]
+    if seen is not None and upto <= int(seen[0]):
+        return 0
+    locked = connection.execute(_LOCK).first()
     if locked is None:  # a database migrated before the table existed: start from the beginning
         connection.execute(insert(settings_table).values(key=THROUGH_KEY, value="0"))
         through = 0
     else:
         through = int(locked[0])
-    upto = int(connection.scalar(select(func.coalesce(func.max(_E.seq), 0))) or 0)
     if upto <= through:
         return 0
-    copied = select(_E.seq, _E.subject_ref).where(_E.seq > through, _E.seq <= upto, _E.subject_ref.is_not(None))
-    statement = insert(audit_subject_index).from_select(["seq", "subject_ref"], copied).returning(_I.seq)
-    indexed = len(connection.execute(statement).all())  # rowcount is not reliable for INSERT … SELECT on psycopg
-    connection.execute(update(settings_table).where(_M.key == THROUGH_KEY).values(value=str(upto)))
+    indexed = len(connection.execute(_COPY, {"through": through, "upto": upto}).all())  # rowcount: unreliable
+    connection.execute(_ADVANCE, {"upto_text": str(upto)})
     return indexed
 
 
-def entries_about(connection: Connection, keyring: Keyring, subject_id: int, limit: int = 10_000) -> list[Entry]:
-    """The journal's entries about one subject, oldest first (at most `limit`, the newest kept); call
+def entries_about(connection: Connection, keyring: Keyring, subject_id: int) -> list[Entry]:
+    """The journal's entries about one subject, oldest first (at most `ABOUT_LIMIT`, the newest kept); call
     `catch_up` first in the same transaction for an up-to-date answer."""
-    ref = subject_pseudonym(keyring, subject_id)
-    seqs = select(_I.seq).where(_I.subject_ref == ref).order_by(_I.seq.desc()).limit(limit).subquery()
-    rows = connection.execute(select(*_COLUMNS).join(seqs, seqs.c.seq == _E.seq).order_by(_E.seq)).all()
+    rows = _ABOUT.rows(connection, {"ref": subject_pseudonym(keyring, subject_id)})
     return [Entry(*row) for row in rows]
 
 
-__all__ = ["THROUGH_KEY", "catch_up", "entries_about"]
+__all__ = ["ABOUT_LIMIT", "THROUGH_KEY", "catch_up", "entries_about"]

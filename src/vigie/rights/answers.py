@@ -48,8 +48,20 @@ def _category(name: str) -> str:
     return CATEGORY_LABELS.get(Category(name), name) if name in Category._value2member_map_ else name
 
 
+_DESCRIBED: dict[tuple[int, str, tuple[str, ...]], dict[str, Any]] = {}
+
+
 def describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
-    """What the register says of a processing, in French, for one answer."""
+    """What the register says of a processing, in French, for one answer (built once per register, processing
+    and categories: the register is immutable; callers get their own copy)."""
+    key = (id(register), processing.id, tuple(categories))
+    found = _DESCRIBED.get(key)
+    if found is None:
+        found = _DESCRIBED[key] = _describe(register, processing, key[2])
+    return {name: list(value) if isinstance(value, list) else value for name, value in found.items()}
+
+
+def _describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
     return {
         "id": processing.id,
         "title": processing.title,
