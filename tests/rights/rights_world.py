@@ -34,6 +34,7 @@ class World:
 
 def intake(kind: RequestKind, *, nir: str = PARIS_NIR, received: date = date(2026, 11, 20), **more: Any) -> Intake:
     identity = more.pop("identity", {"nom": "Lefebvre", "prenom": "Jeanne"})
+    more.setdefault("text", "Ma demande")
     return Intake(nir=nir, kind=kind, channel=Channel.LETTER, received_on=received, identity=identity, **more)
 
 

@@ -12,7 +12,7 @@ from vigie import vault
 from vigie.access.service import Gate
 from vigie.errors import AccessRefused, DecryptionError, InvalidInput
 from vigie.ids import AgentId
-from vigie.rights import Outcome, RequestKind, Status
+from vigie.rights import Outcome, RequestKind, Status, answer
 from vigie.store import connect
 from vigie.store.schema import consents, objections, records, subjects
 
@@ -70,6 +70,10 @@ def test_erasure_is_granted_once_retention_has_ended_and_the_subject_is_shredded
     assert _processings(world) == set()
     with connect(world.env.engine) as connection, pytest.raises(DecryptionError):
         vault.read_identity(connection, world.env.keyring, world.paris)  # shredded with its key
+    request_id = world.service.list(DPO)[0].id
+    reply = answer(world.service, DPO, request_id)  # the answer needs nothing of the erased person
+    assert "demande accordée" in reply.html
+    assert world.service.show(DPO, request_id)[1] == "(texte effacé avec les données de la personne)"
 
 
 def test_erasure_refused_on_legal_obligation_names_that_ground() -> None:
@@ -109,8 +113,6 @@ def test_limitation_restricts_the_person_so_the_gate_stops_every_use_but_storage
 
 
 def test_portability_only_for_consent_data_as_json(world: World) -> None:
-    from vigie.rights import answer
-
     request_id, rulings = _decided(world, RequestKind.PORTABILITY, processings=("service_offers", "rights_benefits"))
     assert rulings["service_offers"][0] is True and "20(1)(a)" in rulings["service_offers"][1]
     assert rulings["rights_benefits"][0] is False and "mission d'intérêt public" in rulings["rights_benefits"][1]

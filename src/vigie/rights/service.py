@@ -18,7 +18,7 @@ from vigie.access.service import Gate
 from vigie.agents import load_agent
 from vigie.audit import AuditSink
 from vigie.environment import Environment
-from vigie.errors import InvalidInput, NotFound
+from vigie.errors import DecryptionError, InvalidInput, NotFound
 from vigie.ids import AgentId, SubjectId
 from vigie.rights import deadlines, grounds, queries
 from vigie.rights.model import Channel, Request, RequestKind, Ruling, Status
@@ -26,6 +26,7 @@ from vigie.rights.parsing import ExtensionReason
 from vigie.store import connect
 
 _DETAILS = "rights_request"
+SHREDDED_TEXT = "(texte effacé avec les données de la personne)"
 _IDENTITY_FIELDS = ("nom", "prenom")
 
 
@@ -155,7 +156,12 @@ class RightsService:
             sealed = queries.details(connection, request_id)
         if sealed is None:
             return request, ""
-        text = self.effects.open_text(agent_id, request.subject_id, _DETAILS, request_id, sealed, today, source=source)
+        try:
+            text = self.effects.open_text(
+                agent_id, request.subject_id, _DETAILS, request_id, sealed, today, source=source
+            )
+        except DecryptionError:  # the person was erased with their key: so was the wording
+            return request, SHREDDED_TEXT
         return request, text
 
     def list(
