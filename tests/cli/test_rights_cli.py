@@ -84,6 +84,9 @@ def test_the_whole_workflow_from_the_command_line(
         (["--received", "2026-02-30"], "date impossible"),
         (["--processings", "nulle_part"], "traitement inconnu"),
         (["--nir", "12345"], "NIR"),
+        (["--nom", "Mar\x00tin"], "caractère nul"),
+        (["--text", "x" * 2001], "au plus 2000"),
+        (["--channel", "pigeon"], "valeurs admises"),
     ],
 )
 def test_bad_input_is_exit_2_in_french_journaled_and_nothing_is_written(
