@@ -17,6 +17,7 @@ Counts are written on the next attempt after the window ends, and at shutdown (`
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from time import monotonic
@@ -78,21 +79,41 @@ class SignInGuard:
 
     def authenticate(self, token: str | None, source: str | None) -> SignIn:
         """The agent behind `token`, or a refusal; failures are counted and traced as the module says."""
+        signed_in, trace = self.attempt(token, source)
+        if trace is not None:
+            trace()
+        return signed_in
+
+    def attempt(self, token: str | None, source: str | None) -> tuple[SignIn, Callable[[], None] | None]:
+        """`authenticate` in two parts: the answer, found without waiting for the journal, and the work left to
+        count and trace a failure (or to journal ended windows), which waits for the journal's commit; None when
+        there is none. An event loop answers a good token in place and hands only that work to a thread."""
         address = source or _NO_SOURCE
         now = monotonic()
-        if now >= self._next_due:
-            self.flush()
+        due = now >= self._next_due
         with self._lock:
             window = self._windows.get(address)
             if window is not None and now - window.opened < self.window and window.failures >= self.limit:
                 window.throttled += 1
                 retry = max(1, int(window.opened + self.window - now + 0.999))
-                return SignIn(None, "trop d'échecs d'authentification depuis cette adresse", retry)
+                refusal = SignIn(None, "trop d'échecs d'authentification depuis cette adresse", retry)
+                return refusal, self._traced(due, None)
         agent, reason = self._look_up(token, self.env.clock.today())
         if agent is not None:
-            return SignIn(agent)
-        self._failed(address, source, reason, now)
-        return SignIn(None, reason)
+            return SignIn(agent), self._traced(due, None)
+        return SignIn(None, reason), self._traced(due, lambda: self._failed(address, source, reason, now))
+
+    def _traced(self, due: bool, failure: Callable[[], None] | None) -> Callable[[], None] | None:
+        """The journal work of one attempt: the windows that ended (when due), then the failure, if any."""
+        if not due:
+            return failure
+
+        def work() -> None:
+            self.flush()
+            if failure is not None:
+                failure()
+
+        return work
 
     def _look_up(self, token: str | None, today: date) -> tuple[Agent | None, str]:
         if token is None:

@@ -21,6 +21,7 @@ from vigie.errors import ConfigurationError, InvalidInput
 from vigie.pseudo.keys import ROLE_LABELS, KeyRole, PseudoKey
 
 DIGEST_BYTES = 32
+PERSON = b"vigie-pseudo"  # BLAKE2b personalisation: these digests are vigie's pseudonyms and nothing else
 Digest = Callable[[bytes, Sequence[bytes]], list[bytes]]
 
 
@@ -32,7 +33,7 @@ def hmac_sha256(key: bytes, messages: Sequence[bytes]) -> list[bytes]:
 
 def blake2b(key: bytes, messages: Sequence[bytes]) -> list[bytes]:
     """Keyed BLAKE2b-256 of each message; the key block is absorbed once and the state copied per message."""
-    base = hashlib.blake2b(key=key, digest_size=DIGEST_BYTES, person=b"vigie-pseudo")
+    base = hashlib.blake2b(key=key, digest_size=DIGEST_BYTES, person=PERSON)
     out: list[bytes] = []
     add = out.append
     for message in messages:
@@ -69,12 +70,15 @@ class Strategy:
     def apply(
         self, keys: Mapping[KeyRole, PseudoKey], messages: Sequence[bytes], algorithm_name: str = DEFAULT_ALGORITHM
     ) -> list[bytes]:
-        """Run the step with exactly the keys it declared; a missing one is a configuration error."""
+        """Run the step with exactly the keys it declared."""
+        return self.run(algorithm(algorithm_name), self.granted(keys), messages)
+
+    def granted(self, keys: Mapping[KeyRole, PseudoKey]) -> dict[KeyRole, PseudoKey]:
+        """Exactly the keys the step declared; a missing one is a configuration error."""
         for role in self.secrets:
             if role not in keys:
                 raise ConfigurationError(f"stratégie « {self.name} » : {ROLE_LABELS[role]} manquante")
-        granted = {role: keys[role] for role in self.secrets}
-        return self.run(algorithm(algorithm_name), granted, messages)
+        return {role: keys[role] for role in self.secrets}
 
 
 def _source(digest: Digest, keys: Mapping[KeyRole, PseudoKey], messages: Sequence[bytes]) -> list[bytes]:

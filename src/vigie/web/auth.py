@@ -7,9 +7,12 @@ from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from vigie.access.signin import SignInGuard
+from vigie.environment import Environment
 from vigie.model import Agent
+from vigie.web.blocking import blocking
 
 _bearer = HTTPBearer(auto_error=False, description="jeton d'agent délivré par « vigie agent token »")
 
@@ -19,15 +22,21 @@ def source_of(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def current_agent(
+async def current_agent(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Agent:
     """The agent behind the bearer token; a missing or invalid token is refused (401), an address with too many
-    failures is throttled (429)."""
+    failures is throttled (429).
+
+    Async, so that a good token costs no hop to the thread pool (the look-up runs where `blocking` says); only
+    the tracing of a failure, which waits for the journal's commit, goes to a thread."""
     guard = cast(SignInGuard, request.app.state.signin)
     token = credentials.credentials if credentials is not None else None
-    signed_in = guard.authenticate(token, source_of(request))
+    env = cast(Environment, request.app.state.env)
+    signed_in, trace = await blocking(env, guard.attempt, token, source_of(request))
+    if trace is not None:
+        await run_in_threadpool(trace)
     if signed_in.agent is not None:
         request.state.agent = signed_in.agent  # for the journal entry of a request the schema then refuses
         return signed_in.agent
