@@ -12,7 +12,8 @@
     ├── TamperedJournal             the audit journal fails verification (reason)
     ├── AccessRefused               the gate said no (reason, journal entry)
     └── StorageError                the database cannot be reached or migrated
-        └── JournalError            the audit journal cannot be written or read
+        ├── JournalError            the audit journal cannot be written or read
+        └── SweepInProgress         another process holds the retention sweep's lock
 
 Every exception class vigie defines is here, so that the surfaces map the whole tree and nothing else (a test
 checks it). Errors carry their fields so that callers can render them in French without parsing messages.
@@ -121,6 +122,13 @@ class DecryptionError(VigieError):
 
 class JournalError(StorageError):
     """The journal could not record an entry: the caller must not go on as if it had been traced."""
+
+
+class SweepInProgress(StorageError):
+    """Another process is sweeping (it holds the lock in the database): this one destroys nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("un balayage de conservation est déjà en cours dans un autre processus : rien n'a été fait")
 
 
 class TamperedJournal(VigieError):

@@ -11,6 +11,7 @@ value cut short and made printable, so that an error message can always be shown
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Final
 
 from vigie.errors import InvalidInput
@@ -28,6 +29,8 @@ LIMITS: Final = {
     "nir": 32,  # 15 characters, with spaces
     "token": 256,
     "text": 2000,  # free text (a motive, a comment)
+    "date": 10,  # YYYY-MM-DD
+    "record": 19,  # digits of a record id
 }
 MAX_CATEGORIES: Final = 32  # the taxonomy has fewer
 SHOWN: Final = 40  # characters of a bad value quoted in a message
@@ -44,6 +47,8 @@ _FIELD_NAMES = {
     "nir": "NIR",
     "token": "jeton",
     "text": "texte",
+    "date": "date",
+    "record": "dossier",
 }
 
 
@@ -101,6 +106,25 @@ def subject_id(value: str | int) -> SubjectId:
     return SubjectId(number)
 
 
+def day(value: str, field: str = "date") -> date:
+    """A calendar date written YYYY-MM-DD (ISO 8601), nothing else."""
+    raw = text(value, field, limit=LIMITS["date"])
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+        raise _bad(field, raw, "date attendue au format AAAA-MM-JJ (par exemple 2026-11-28)")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise _bad(field, raw, "date inexistante au calendrier") from None
+
+
+def record_id(value: str) -> int:
+    """A record id: ASCII digits only, from 1 to 2^63 - 1."""
+    raw = text(value, "record")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= SUBJECT_ID_MAX:
+        raise _bad("record", raw, f"numéro de dossier attendu (chiffres, de 1 à {SUBJECT_ID_MAX})")
+    return int(raw)
+
+
 def agent_id(value: str) -> AgentId:
     """An agent id as typed: non-empty text of at most 32 characters."""
     raw = text(value, "agent")
@@ -151,9 +175,11 @@ __all__ = [
     "MAX_CATEGORIES",
     "SUBJECT_ID_MAX",
     "agent_id",
+    "day",
     "parse_categories",
     "purpose",
     "recipient",
+    "record_id",
     "shown",
     "subject_id",
     "text",

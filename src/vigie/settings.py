@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vigie.durations import Duration
 from vigie.errors import ConfigurationError
 
 
@@ -39,6 +40,28 @@ class Settings(BaseSettings):
     audit_writer: Literal["thread", "process"] = Field(
         default="thread", description="écriture du journal d'audit : fil du service ou processus dédié"
     )
+
+    retention_batch_size: int = Field(
+        default=50000, ge=1, le=1_000_000, description="dossiers détruits par lot (une transaction) lors d'un balayage"
+    )
+    retention_future_days: int = Field(
+        default=0, ge=0, le=366, description="marge (jours) admise pour un balayage daté après aujourd'hui (--at)"
+    )
+    retention_sweep_hour: int = Field(
+        default=3, ge=-1, le=23, description="heure du balayage quotidien lancé par « vigie serve » (-1 : aucun)"
+    )
+    connection_log_retention: str = Field(
+        default="P1Y", description="durée de conservation des traces de connexion du journal (ISO 8601)"
+    )
+    audit_log_retention: str = Field(
+        default="P1Y", description="durée de conservation des autres entrées du journal d'audit (ISO 8601)"
+    )
+
+    @field_validator("connection_log_retention", "audit_log_retention")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        Duration.parse(value)  # a ValueError in French says what is wrong
+        return value
 
     @field_validator("audit_origin")
     @classmethod

@@ -32,7 +32,7 @@ from vigie.ids import SubjectId
 from vigie.model import SubjectState
 from vigie.nir import validate_nir
 from vigie.store.prepared import Prepared, PreparedFamily
-from vigie.store.schema import consents, objections, records, subjects
+from vigie.store.schema import consents, objections, record_events, records, subjects
 from vigie.taxonomy import SubjectKind
 
 
@@ -556,3 +556,95 @@ def population_count(connection: Connection, processing: str, kind: SubjectKind,
     )
     query = select(func.count()).where(subjects.c.kind == kind.value, subjects.c.shredded_on.is_(None), held)
     return int(connection.scalar(query) or 0)
+
+
+# Lifecycle events and erasure, for the retention slice (through the gate, which decides and journals first).
+
+PERSON_EVENT_COLUMNS = {"rights_end": "rights_end_on", "death": "death_on", "activity_end": "activity_end_on"}
+"""Events that happen to a person, and the subject's column that holds each."""
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What an event on a record is checked against: whose record, which processing, since when."""
+
+    id: int
+    subject_id: int
+    processing: str
+    recorded_on: date
+    event: str | None
+
+
+def record_facts(connection: Connection, record_id: int) -> RecordFacts | None:
+    """The facts of one record, or None when there is no such record."""
+    row = connection.execute(
+        select(
+            records.c.id, records.c.subject_id, records.c.processing_id, records.c.recorded_on, records.c.event
+        ).where(records.c.id == record_id)
+    ).first()
+    return RecordFacts(int(row[0]), int(row[1]), row[2], row[3], row[4]) if row is not None else None
+
+
+def subject_created_on(connection: Connection, subject_id: int) -> date | None:
+    """The day the subject entered the vault, or None when unknown."""
+    found = connection.scalar(select(subjects.c.created_on).where(subjects.c.id == subject_id))
+    return found if isinstance(found, date) else None
+
+
+def set_person_event(connection: Connection, subject_id: int, event: str, on: date) -> None:
+    """Record the day an event happened to a person (the end of their rights, their death, an end of activity)."""
+    column = PERSON_EVENT_COLUMNS[event]
+    done = connection.execute(update(subjects).where(subjects.c.id == subject_id).values({column: on}))
+    if done.rowcount == 0:
+        raise NotFound("personne", str(subject_id))
+
+
+def set_record_event(connection: Connection, record_id: int, event: str, on: date) -> None:
+    """Record the day an event of a record happened: in its own event column when free (or the same event),
+    otherwise beside it, so that an alert and then its closure both count."""
+    slot = connection.execute(
+        update(records)
+        .where(records.c.id == record_id, or_(records.c.event.is_(None), records.c.event == event))
+        .values(event=event, event_on=on)
+    )
+    if slot.rowcount:
+        return
+    connection.execute(
+        delete(record_events).where(record_events.c.record_id == record_id, record_events.c.event == event)
+    )
+    connection.execute(insert(record_events).values(record_id=record_id, event=event, event_on=on))
+
+
+def archived_on(connection: Connection, subject_id: int, processing: str, event: str, today: date) -> date | None:
+    """The day the subject's file of `processing` closed (`event` on one of their records, or their death, which
+    closes it), if on or before `today`; None while it is open."""
+    own = select(func.min(records.c.event_on)).where(
+        records.c.subject_id == subject_id,
+        records.c.processing_id == processing,
+        records.c.event == event,
+        records.c.event_on <= today,
+    )
+    more = (
+        select(func.min(record_events.c.event_on))
+        .join(records, records.c.id == record_events.c.record_id)
+        .where(
+            records.c.subject_id == subject_id,
+            records.c.processing_id == processing,
+            record_events.c.event == event,
+            record_events.c.event_on <= today,
+        )
+    )
+    death = select(subjects.c.death_on).where(subjects.c.id == subject_id, subjects.c.death_on <= today)
+    found = [d for d in (connection.scalar(q) for q in (own, more, death)) if d is not None]
+    return min(found) if found else None
+
+
+def shred_where(connection: Connection, condition: Any, today: date, keep: Any) -> int:
+    """Erase the people `condition` selects (a condition on `subjects`) unless `keep` holds for them: identity and
+    blind indexes dropped, data key destroyed, as `shred` does, in one statement."""
+    done = connection.execute(
+        update(subjects)
+        .where(subjects.c.shredded_on.is_(None), condition, ~keep)
+        .values(wrapped_key=None, identity=None, nir_index=None, siret_index=None, shredded_on=today)
+    )
+    return int(done.rowcount)

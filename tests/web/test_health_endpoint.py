@@ -24,6 +24,7 @@ def test_health_reports_a_reachable_database_and_the_register_counts(client: Tes
         "journal": "ok",
         "reason": None,
         "register": summary(register),
+        "last_sweep": None,
     }
 
 

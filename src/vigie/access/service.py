@@ -138,6 +138,14 @@ class Gate:
 
     # -- decisions -------------------------------------------------------------------------------------------
 
+    def _archived(self, connection: Connection, subject_id: SubjectId, purpose: str, today: date) -> date | None:
+        """The day the subject's file of `purpose` was archived (the DMP closed, its holder's death closing it),
+        or None: only processings with an archive pay this query."""
+        archive = self.env.policy.archives.get(purpose)
+        if archive is None:
+            return None
+        return vault.archived_on(connection, subject_id, purpose, archive.event.value, today)
+
     def _parties(
         self, connection: Connection, agent_id: AgentId, subject_id: SubjectId, today: date
     ) -> tuple[Agent | None, SubjectState | None]:
@@ -242,11 +250,30 @@ class Gate:
         """Load the parties and judge; `categories=None` asks for every category the processing uses."""
         with connect(self.env.engine) as connection:
             agent, state = self._parties(connection, agent_id, subject_id, today)
+            archived = self._archived(connection, subject_id, purpose, today) if state is not None else None
         if categories is None:
             policy = self.env.policy
             uses = policy.categories_for(agent.roles, purpose, state.kind) if state and agent else frozenset()
             categories = tuple(sorted(c.value for c in uses))
-        return self._judge(agent_id, agent, state, purpose, categories, action, recipient), categories, state
+        verdict = self._judge(agent_id, agent, state, purpose, categories, action, recipient)
+        if archived is not None and agent is not None and verdict.decision.allowed:
+            verdict = self._archive_rule(agent, purpose, action, archived) or verdict
+        return verdict, categories, state
+
+    def _archive_rule(self, agent: Agent, purpose: str, action: Action, since: date) -> _Verdict | None:
+        """An archived file is kept, not used: only stored, destroyed, or used for a legal claim by the archive's
+        roles (the DMP after its closure). None when the action stays allowed."""
+        archive = self.env.policy.archives[purpose]
+        if action in (Action.STORE, Action.DESTROY):
+            return None
+        if action is Action.LEGAL_CLAIM and agent.roles & frozenset(archive.roles):
+            return None
+        refusal = Decision(
+            False,
+            f"dossier archivé depuis le {since.isoformat()} (« {purpose} ») : conservé seulement, utilisable "
+            f"pour {archive.purpose} par les rôles {', '.join(archive.roles)}",
+        )
+        return _Verdict(refusal, refusal)
 
     def _entry(
         self,

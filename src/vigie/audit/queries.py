@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Integer, delete, insert, select, type_coerce, update
+from sqlalchemy import Connection, Engine, Integer, delete, func, insert, select, type_coerce, update
 from sqlalchemy.exc import OperationalError
 
 from vigie.audit.chain import Entry
@@ -192,3 +192,29 @@ def write_anchor(connection: Connection, values: dict[str, Any]) -> None:
     """Replace the purge anchor (there is at most one: the latest purge subsumes the earlier ones)."""
     connection.execute(delete(audit_anchor))
     connection.execute(insert(audit_anchor).values(id=HEAD_ID, **values))
+
+
+def find_entry(connection: Connection, after: int, action: str, reason_prefix: str) -> int | None:
+    """The seq of the first entry after `after` with this action whose reason starts with `reason_prefix`."""
+    found = connection.scalar(
+        select(_E.seq)
+        .where(_E.seq > after, _E.action == action, func.substr(_E.reason, 1, len(reason_prefix)) == reason_prefix)
+        .order_by(_E.seq)
+        .limit(1)
+    )
+    return int(found) if found is not None else None
+
+
+def first_kept(connection: Connection, connections: tuple[str, ...], connections_from: str, others_from: str) -> int:
+    """The seq of the first entry still within its retention (connection traces from `connections_from`, the
+    others from `others_from`, both canonical timestamps), or the head's seq + 1 when none is."""
+    kept = connection.scalar(
+        select(func.min(_E.seq)).where(
+            ((_E.action.in_(connections)) & (_E.at >= connections_from))
+            | ((~_E.action.in_(connections)) & (_E.at >= others_from))
+        )
+    )
+    if kept is not None:
+        return int(kept)
+    head = read_head(connection)
+    return (head.seq if head is not None else 0) + 1

@@ -37,6 +37,7 @@ from vigie.errors import (
     PopulationExists,
     RegisterError,
     StorageError,
+    SweepInProgress,
     TamperedJournal,
     VigieError,
 )
@@ -131,6 +132,7 @@ EXIT_CODES: dict[type[BaseException], ExitCode] = {
     DecryptionError: ExitCode.UNAVAILABLE,  # the key file in use does not open the data
     StorageError: ExitCode.UNAVAILABLE,
     JournalError: ExitCode.UNAVAILABLE,
+    SweepInProgress: ExitCode.UNAVAILABLE,
     TamperedJournal: ExitCode.TAMPERED,
     OSError: ExitCode.UNAVAILABLE,  # a path, a permission, a full or read-only disk
 }

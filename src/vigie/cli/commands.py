@@ -9,6 +9,7 @@ from vigie.cli import (
     init_cmd,
     pseudo_cmd,
     register_cmd,
+    retention_cmd,
     rights_cmd,
     serve_cmd,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "init_cmd",
     "pseudo_cmd",
     "register_cmd",
+    "retention_cmd",
     "rights_cmd",
     "serve_cmd",
 ]

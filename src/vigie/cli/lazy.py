@@ -43,6 +43,9 @@ COMMANDS: dict[str, Entry] = {
         "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
     ),
     "rights": Entry("vigie.cli.rights_cmd", "Les demandes d'exercice des droits des personnes (DPO)."),
+    "retention": Entry(
+        "vigie.cli.retention_cmd", "La conservation : plan, balayage des données échues, retenues légales, journal."
+    ),
     "completion": Entry("vigie.cli.completion_cmd", "Affiche le script de complétion des commandes pour un shell."),
 }
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -70,9 +71,95 @@ records = Table(
     Column("recorded_on", Date, nullable=False),
     Column("event", String(32)),
     Column("event_on", Date),
+    # Retention (migration 0003): whose file holds the record (None: the subject's own), its end date, and the
+    # index of the rule that set it in `Policy.retention_rules(processing)` (-1: no clock started yet; None:
+    # not computed yet).
+    Column("file_owner_id", Id),
+    Column("end_on", Date),
+    Column("end_rule", SmallInteger),
 )
 Index("ix_records_subject", records.c.subject_id)
 Index("ix_records_processing", records.c.processing_id, records.c.category)
+Index("ix_records_end_on", records.c.end_on)
+Index("ix_records_file_owner", records.c.file_owner_id)
+# Records not dated yet (added since the last refresh): a partial index, so that finding them costs no scan.
+Index(
+    "ix_records_undated",
+    records.c.id,
+    sqlite_where=records.c.end_rule.is_(None),
+    postgresql_where=records.c.end_rule.is_(None),
+)
+
+# Record events beyond the one the record's own `event` column holds (an alert, then its closure).
+record_events = Table(
+    "record_events",
+    metadata,
+    Column("record_id", Id, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    Column("event", String(32), primary_key=True),
+    Column("event_on", Date, nullable=False),
+)
+
+# Legal holds: destruction of what they cover waits until they are released.
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reason", String(32), nullable=False),
+    Column("subject_id", Id, ForeignKey("subjects.id")),
+    Column("processing_id", String(64)),
+    Column("record_id", Id),
+    Column("placed_on", Date, nullable=False),
+    Column("placed_by", String(32), nullable=False),
+    Column("released_on", Date),
+    Column("released_by", String(32)),
+)
+Index("ix_legal_holds_active", legal_holds.c.released_on)
+
+# What statistics keep of a record whose period has ended (no payload, no person; month of the record).
+retention_statistics = Table(
+    "retention_statistics",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("processing_id", String(64), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("organisation_code", String(16), nullable=False),
+    Column("recorded_month", String(7), nullable=False),
+    Column("ended_on", Date, nullable=False),
+    Column("pseudonym", String(64)),
+)
+
+# One row per sweep: its date, progress marker (last record id done), running totals and digest; a resumed
+# sweep continues the row it finds unfinished.
+retention_sweeps = Table(
+    "retention_sweeps",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("journal_seq", BigInteger, nullable=False),
+    Column("cursor", BigInteger, nullable=False),
+    Column("batches", Integer, nullable=False),
+    Column("destroyed", BigInteger, nullable=False),
+    Column("reduced", BigInteger, nullable=False),
+    Column("erased", BigInteger, nullable=False),
+    Column("ends_from", Date),
+    Column("ends_to", Date),
+    Column("digest", LargeBinary(32), nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("certificate_seq", BigInteger),
+)
+
+# One row (id 1): who sweeps now, until when; so that two processes never sweep at once.
+retention_lock = Table(
+    "retention_lock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("holder", String(128)),
+    Column("expires_at", String(32)),
+)
 
 objections = Table(
     "objections",

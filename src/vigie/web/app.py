@@ -12,6 +12,7 @@ from vigie import __version__
 from vigie.access.signin import SignInGuard
 from vigie.audit import open_journal
 from vigie.environment import Environment
+from vigie.retention import DailySweep
 from vigie.web import access_log, docs_ui, errors, headers, openapi
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
@@ -45,8 +46,13 @@ TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Journal the pending sign-in failure counts, then flush and stop the audit writer, when the service stops."""
+    """Start the daily retention sweep; when the service stops, journal the pending sign-in failure counts, then
+    flush and stop the audit writer."""
+    daily = DailySweep(app.state.env, app.state.journal)
+    if app.state.env.settings.retention_sweep_hour >= 0:
+        daily.start()
     yield
+    daily.stop()
     app.state.signin.flush(everything=True)
     app.state.journal.close()
 

@@ -200,6 +200,20 @@ class RegisterOut(Schema):
     policy_outline: list[OutlineThemeOut]
 
 
+class LastSweepOut(Schema):
+    """Le dernier balayage de conservation."""
+
+    run: int = Field(description="numéro du balayage")
+    at: str = Field(description="date à laquelle il a balayé (AAAA-MM-JJ)")
+    status: str = Field(description="terminé, ou interrompu ou en cours")
+    started_at: str
+    finished_at: str | None
+    destroyed: int = Field(description="dossiers détruits")
+    reduced: int = Field(description="dont réduits aux statistiques")
+    erased: int = Field(description="personnes effacées")
+    certificate: int | None = Field(description="entrée du journal qui porte le certificat de destruction")
+
+
 class HealthOut(Schema):
     """L'état du service, pour la supervision."""
 
@@ -213,6 +227,7 @@ class HealthOut(Schema):
     counts: dict[str, int] = Field(
         alias="register", description="effectifs du registre chargé (traitements, mentions…)"
     )
+    last_sweep: LastSweepOut | None = Field(default=None, description="le dernier balayage de conservation")
 
 
 class ProcessingPage(Schema):

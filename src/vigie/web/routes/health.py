@@ -6,11 +6,18 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from vigie.access.readiness import readiness
+from vigie.environment import Environment
 from vigie.register.summary import summary
+from vigie.retention import last_sweep
 from vigie.web.deps import EnvDep, JournalDep
-from vigie.web.schemas import HealthOut
+from vigie.web.schemas import HealthOut, LastSweepOut
 
 router = APIRouter(tags=["service"])
+
+
+def _last_sweep(env: Environment) -> LastSweepOut | None:
+    found = last_sweep(env)
+    return LastSweepOut(**found.to_dict()) if found is not None else None
 
 
 @router.get(
@@ -32,5 +39,6 @@ def health(env: EnvDep, journal: JournalDep) -> JSONResponse:
         journal="ok" if problem is None else "unavailable",
         reason=None if problem is None else f"journal d'audit impossible à écrire : {problem}",
         register=summary(env.register),
+        last_sweep=_last_sweep(env) if state.database else None,
     )
     return JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=200 if state.ok else 503)
