@@ -10,6 +10,7 @@ from vigie.cli import (
     pseudo_cmd,
     register_cmd,
     retention_cmd,
+    rights_cmd,
     serve_cmd,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "pseudo_cmd",
     "register_cmd",
     "retention_cmd",
+    "rights_cmd",
     "serve_cmd",
 ]

@@ -20,7 +20,16 @@ from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
-from vigie.web.routes import access_api, audit_api, consent_api, cookies, health, pages, register_api
+from vigie.web.routes import (
+    access_api,
+    audit_api,
+    consent_api,
+    cookies,
+    health,
+    pages,
+    register_api,
+    rights_api,
+)
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -40,6 +49,7 @@ dans `If-None-Match` pour recevoir un 304 tant que le registre n'a pas changé.
 TAGS = [
     {"name": "registre", "description": "Le registre des traitements, en lecture seule."},
     {"name": "accès", "description": "Décisions et lectures de données personnelles, tracées, pour les agents."},
+    {"name": "droits", "description": "Les demandes d'exercice des droits des personnes, pour les DPO."},
     {"name": "journal", "description": "Le journal d'audit : vérification, dernières entrées, preuves."},
     {"name": "consentement", "description": "Les preuves des choix de cookies des visiteurs, pour le DPO."},
     {"name": "service", "description": "L'état du service, pour la supervision."},
@@ -94,6 +104,7 @@ def create_app(env: Environment) -> FastAPI:
         access_api.router,
         audit_api.router,
         consent_api.router,
+        rights_api.router,
     ]
     for router in routers:
         app.include_router(router)

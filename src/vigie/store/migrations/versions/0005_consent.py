@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"  # main has 0003 (retention); 0004 (accounts) is not merged yet: the lead relinks
+down_revision = "0004"  # main: 0003 retention, 0004 rights; the lead relinks the accounts migration
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
