@@ -20,6 +20,9 @@ log "Python: environnement virtuel et dépendances"
 log "Java (le moteur Spark des extractions)"
 command -v java >/dev/null || apt_install default-jre-headless  # Java 17 on Debian 12: Spark 4 needs 17 or later
 
+log "Pango (WeasyPrint : réponses aux demandes de droits en PDF)"
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || apt_install libpango-1.0-0 libpangoft2-1.0-0
+
 log "Chromium (tests dans un vrai navigateur)"
 command -v chromium >/dev/null || apt_install chromium
 CHROMIUM=$(command -v chromium)

@@ -78,6 +78,11 @@ _CONSENTS = Prepared(
 )
 _SEALED_IDENTITY = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == _SUBJECT_ID))
 _WRAPPED_KEY = Prepared(select(subjects.c.wrapped_key).where(subjects.c.id == _SUBJECT_ID))
+_ALL_RECORDS = Prepared(
+    select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
+    .where(records.c.subject_id == _SUBJECT_ID)
+    .order_by(records.c.processing_id, records.c.recorded_on, records.c.id)
+)
 _BY_NIR = Prepared(select(subjects.c.id).where(subjects.c.nir_index == bindparam("nir_index")))
 _BY_SIRET = Prepared(select(subjects.c.id).where(subjects.c.siret_index == bindparam("siret_index")))
 
@@ -198,9 +203,10 @@ def read_subject(
     return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, rows)
 
 
-def _next_id(connection: Connection, column: Any) -> int:
-    """The id after the largest: assigned before the insert, because the ciphertext's binding names it."""
-    return int(connection.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
+def _new_row(connection: Connection, table: Any, values: dict[str, Any]) -> int:
+    """Insert a row and return the id the database gave it (autoincrement on SQLite, identity sequence on
+    PostgreSQL): two concurrent creations each get their own id, where `max(id) + 1` let one of them fail."""
+    return int(connection.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
 
 
 def add_subject(
@@ -218,30 +224,33 @@ def add_subject(
 
     Only a NIR proper, key included, is stored: a keyless one could carry an unnoticed typing mistake.
 
-    Ids are the next after the largest, so that the identity's binding is known before the insert; two
-    concurrent creations collide on the primary key and one fails whole (bulk loads number ahead instead).
+    The database assigns the id; the identity and the wrapped key, whose bindings name it, are written in the
+    same transaction right after, so nobody ever sees the row without them.
     """
-    subject_id = _next_id(connection, subjects.c.id)
-    data_key = new_data_key()
     compact_nir = validate_nir(nir) if nir is not None else None
     compact_siret = validate_siret(siret) if siret is not None else None
+    subject_id = _new_row(
+        connection,
+        subjects,
+        {
+            "kind": kind.value,
+            "organisation_code": organisation,
+            "nir_index": blind_index(keyring, "nir", compact_nir) if compact_nir else None,
+            "siret_index": blind_index(keyring, "siret", compact_siret) if compact_siret else None,
+            "created_on": created_on,
+            "restricted": False,
+        },
+    )
+    data_key = new_data_key()
     sealed_identity = seal(
         data_key,
         json.dumps({**identity, **({"nir": compact_nir} if compact_nir else {})}).encode(),
         identity_binding(subject_id),
     )
     connection.execute(
-        insert(subjects).values(
-            id=subject_id,
-            kind=kind.value,
-            organisation_code=organisation,
-            nir_index=blind_index(keyring, "nir", compact_nir) if compact_nir else None,
-            siret_index=blind_index(keyring, "siret", compact_siret) if compact_siret else None,
-            wrapped_key=wrap_data_key(keyring, subject_id, data_key),
-            identity=sealed_identity,
-            created_on=created_on,
-            restricted=False,
-        )
+        update(subjects)
+        .where(subjects.c.id == subject_id)
+        .values(wrapped_key=wrap_data_key(keyring, subject_id, data_key), identity=sealed_identity)
     )
     return SubjectId(subject_id)
 
@@ -256,20 +265,22 @@ def add_record(
     payload: dict[str, Any],
     recorded_on: date,
 ) -> int:
-    """Seal and store one record of a subject; returns its id."""
-    record_id = _next_id(connection, records.c.id)
+    """Seal and store one record of a subject; returns its id (assigned by the database, then bound into the
+    ciphertext in the same transaction)."""
     key = _data_key(connection, keyring, subject_id)
-    sealed = seal(key, json.dumps(payload).encode(), record_binding(subject_id, record_id, category))
-    connection.execute(
-        insert(records).values(
-            id=record_id,
-            subject_id=subject_id,
-            processing_id=processing,
-            category=category,
-            payload=sealed,
-            recorded_on=recorded_on,
-        )
+    record_id = _new_row(
+        connection,
+        records,
+        {
+            "subject_id": subject_id,
+            "processing_id": processing,
+            "category": category,
+            "payload": b"",
+            "recorded_on": recorded_on,
+        },
     )
+    sealed = seal(key, json.dumps(payload).encode(), record_binding(subject_id, record_id, category))
+    connection.execute(update(records).where(records.c.id == record_id).values(payload=sealed))
     return record_id
 
 
@@ -300,6 +311,132 @@ def shred(connection: Connection, subject_id: int, today: date) -> None:
     )
     if done.rowcount == 0:
         raise NotFound("personne", str(subject_id))
+
+
+# What the exercise of rights does to a subject (`access.rights_effects` calls these after the gate decided).
+
+
+def read_everything(
+    connection: Connection, keyring: Keyring, subject_id: int
+) -> tuple[dict[str, Any], list[RecordView]]:
+    """The subject's identity and every record of every processing, decrypted (an access request): two
+    statements, one unwrapping of the data key."""
+    row = _SEALED_IDENTITY.first(connection, {"subject_id": subject_id})
+    wrapped, sealed = row if row is not None else (None, None)
+    key = _unwrap(keyring, subject_id, wrapped)
+    rows = _ALL_RECORDS.rows(connection, {"subject_id": subject_id})
+    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, rows)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """The dates a subject's retention clocks read, and each record's processing, category and own event."""
+
+    rights_end_on: date | None
+    death_on: date | None
+    activity_end_on: date | None
+    records: list[tuple[int, str, str, str | None, date | None]]  # id, processing, category, event, event_on
+
+
+def lifecycle(connection: Connection, subject_id: int) -> Lifecycle:
+    """What an erasure decision needs to know of retention: the person's events and the records' own."""
+    head = connection.execute(
+        select(subjects.c.rights_end_on, subjects.c.death_on, subjects.c.activity_end_on).where(
+            subjects.c.id == subject_id
+        )
+    ).first()
+    if head is None:
+        raise NotFound("personne", str(subject_id))
+    rows = connection.execute(
+        select(records.c.id, records.c.processing_id, records.c.category, records.c.event, records.c.event_on)
+        .where(records.c.subject_id == subject_id)
+        .order_by(records.c.id)
+    ).all()
+    return Lifecycle(head[0], head[1], head[2], [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows])
+
+
+def replace_record(
+    connection: Connection, keyring: Keyring, subject_id: int, record_id: int, payload: dict[str, Any]
+) -> tuple[str, str]:
+    """Replace a record's content (rectification), sealed again under the same binding; returns its processing
+    and category. NotFound when the record is not the subject's."""
+    row = connection.execute(
+        select(records.c.processing_id, records.c.category).where(
+            records.c.id == record_id, records.c.subject_id == subject_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound("donnée", str(record_id))
+    key = _data_key(connection, keyring, subject_id)
+    sealed = seal(key, json.dumps(payload).encode(), record_binding(subject_id, record_id, row[1]))
+    connection.execute(update(records).where(records.c.id == record_id).values(payload=sealed))
+    return str(row[0]), str(row[1])
+
+
+def set_restricted(connection: Connection, subject_id: int, restricted: bool) -> None:
+    """Limit (or lift the limitation of) every use of the subject's data but storage and legal claims."""
+    done = connection.execute(update(subjects).where(subjects.c.id == subject_id).values(restricted=restricted))
+    if done.rowcount == 0:
+        raise NotFound("personne", str(subject_id))
+
+
+def add_objection(connection: Connection, subject_id: int, processing: str, today: date) -> None:
+    """Record the subject's objection to `processing` (idempotent)."""
+    exists = connection.execute(
+        select(objections.c.subject_id).where(
+            objections.c.subject_id == subject_id, objections.c.processing_id == processing
+        )
+    ).first()
+    if exists is None:
+        connection.execute(
+            insert(objections).values(subject_id=subject_id, processing_id=processing, recorded_on=today)
+        )
+
+
+def withdraw_consent(connection: Connection, subject_id: int, processing: str, today: date) -> bool:
+    """End the subject's consent to `processing` today; False when none was in force."""
+    done = connection.execute(
+        update(consents)
+        .where(
+            consents.c.subject_id == subject_id,
+            consents.c.processing_id == processing,
+            or_(consents.c.withdrawn_on.is_(None), consents.c.withdrawn_on > today),
+        )
+        .values(withdrawn_on=today)
+    )
+    return bool(done.rowcount)
+
+
+def erase_records(connection: Connection, subject_id: int, processings: list[str]) -> int:
+    """Delete the subject's records of `processings` in one statement; returns how many went."""
+    if not processings:
+        return 0
+    done = connection.execute(
+        delete(records).where(records.c.subject_id == subject_id, records.c.processing_id.in_(processings))
+    )
+    return int(done.rowcount)
+
+
+def record_count(connection: Connection, subject_id: int) -> int:
+    """How many records the subject still has."""
+    return int(connection.scalar(select(func.count()).where(records.c.subject_id == subject_id)) or 0)
+
+
+def _text_binding(subject_id: int, purpose: str, row_id: int) -> bytes:
+    return f"vigie/text/v1|{subject_id}|{purpose}|{row_id}".encode()
+
+
+def seal_text(connection: Connection, keyring: Keyring, subject_id: int, purpose: str, row_id: int, text: str) -> bytes:
+    """Free text about a subject (a request's wording), sealed under the subject's key and bound to its row."""
+    return seal(_data_key(connection, keyring, subject_id), text.encode(), _text_binding(subject_id, purpose, row_id))
+
+
+def open_text(
+    connection: Connection, keyring: Keyring, subject_id: int, purpose: str, row_id: int, sealed: bytes
+) -> str:
+    """Inverse of `seal_text`; DecryptionError once the subject is shredded."""
+    key = _data_key(connection, keyring, subject_id)
+    return open_sealed(key, bytes(sealed), _text_binding(subject_id, purpose, row_id)).decode()
 
 
 # Set-based forms for bulk statistics (`access.extracts`): a batch of subjects costs a handful of queries.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
@@ -42,7 +43,7 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path, serve: Callable[[Environment], AbstractContextManager[str]]) -> Iterator[Site]:
+def site(tmp_path: Path, serve: Callable[[Environment], AbstractContextManager[Any]]) -> Iterator[Site]:
     """The service with a clock the test moves, an insured woman in the vault, and `paris-dpo` with a password
     and a second factor."""
     clock = FixedClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
@@ -63,8 +64,8 @@ def site(tmp_path: Path, serve: Callable[[Environment], AbstractContextManager[s
         uri = accounts.set_agent_totp("paris-dpo")
     secret = parse_qs(urlparse(uri).query)["secret"][0]
     try:
-        with serve(env) as url:
-            yield Site(url.rstrip("/"), clock, pyotp.TOTP(secret))
+        with serve(env) as served:
+            yield Site(served.url.rstrip("/"), clock, pyotp.TOTP(secret))
     finally:
         env.engine.dispose()
 

@@ -48,13 +48,14 @@ def test_every_kind_of_response_carries_the_security_headers(
     assert "strict-transport-security" not in response.headers  # plain HTTP
 
 
-def test_json_may_load_nothing_a_page_only_our_stylesheet_and_the_docs_only_our_scripts(client: TestClient) -> None:
+def test_json_may_load_nothing_a_page_only_our_own_files_and_the_docs_only_our_scripts(client: TestClient) -> None:
     api = client.get("/api/register").headers["content-security-policy"]
     page = client.get("/politique-de-confidentialite").headers["content-security-policy"]
     docs = client.get("/docs").headers["content-security-policy"]
 
     assert api.startswith("default-src 'none';") and "script-src" not in api and "style-src" not in api
-    assert "style-src 'self'" in page and "script-src" not in page
+    assert "style-src 'self'" in page and "script-src 'self';" in page  # no inline script, no third party
+    assert "unsafe" not in page and "http" not in page
     assert "script-src 'self'" in docs and "connect-src 'self'" in docs and "unsafe" not in docs
 
 

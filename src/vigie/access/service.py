@@ -345,6 +345,25 @@ class Gate:
         event = self._entry(action, agent_id, subject_id, purpose, granted, verdict, recipient, source)
         return PendingRead(verdict.decision, verdict.answer, granted, state, purpose, self.journal.submit(event))
 
+    def begin_check(
+        self,
+        agent_id: AgentId,
+        subject_id: SubjectId,
+        purpose: str,
+        categories: tuple[str, ...] | None,
+        today: date,
+        *,
+        action: Action = Action.READ,
+        audit_action: AuditAction = AuditAction.DECIDE,
+        source: str | None = None,
+    ) -> PendingRead:
+        """`check` without waiting for the entry: the caller may prepare its work while the entry commits, and
+        must wait for `pending.receipt` before anything it read leaves (the rights slice reads a person's
+        retention dates while the entry commits)."""
+        verdict, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, None)
+        event = self._entry(audit_action, agent_id, subject_id, purpose, granted, verdict, None, source)
+        return PendingRead(verdict.decision, verdict.answer, granted, state, purpose, self.journal.submit(event))
+
     def finish_read(self, pending: PendingRead, entry: int) -> SubjectView:
         """The second half of `read`, once the entry `entry` is committed: refuse (with the answer the agent may
         hear), or open the vault."""

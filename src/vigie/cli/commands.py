@@ -11,6 +11,7 @@ from vigie.cli import (
     pseudo_cmd,
     register_cmd,
     retention_cmd,
+    rights_cmd,
     serve_cmd,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "pseudo_cmd",
     "register_cmd",
     "retention_cmd",
+    "rights_cmd",
     "serve_cmd",
 ]

@@ -43,6 +43,8 @@ COMMANDS: dict[str, Entry] = {
     "pseudo": Entry(
         "vigie.cli.pseudo_cmd", "Les données pseudonymisées : extractions, contrôles d'anonymat, clés, pilotage."
     ),
+    "consent": Entry("vigie.cli.consent_cmd", "Les preuves des choix de cookies des visiteurs."),
+    "rights": Entry("vigie.cli.rights_cmd", "Les demandes d'exercice des droits des personnes (DPO)."),
     "retention": Entry(
         "vigie.cli.retention_cmd", "La conservation : plan, balayage des données échues, retenues légales, journal."
     ),

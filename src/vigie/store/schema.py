@@ -297,3 +297,76 @@ web_sessions = Table(
     Column("last_seen_at", BigInteger, nullable=False),
 )
 Index("ix_web_sessions_account", web_sessions.c.account_id)
+# Per-person look-up of the journal (rights requests): filled in batch from `audit_entries` at look-up time
+# (`vigie.audit.subjects`), never by the writer, so that the append path keeps its throughput. The last seq
+# indexed is kept in `vigie_meta` under `audit_subject_index_through`.
+audit_subject_index = Table(
+    "audit_subject_index",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=False),
+    Column("subject_ref", String(32), nullable=False),
+)
+Index("ix_audit_subject_index_ref", audit_subject_index.c.subject_ref, audit_subject_index.c.seq)
+
+# Data-subject rights requests (vigie.rights). Ids are assigned by the database. The free text is sealed under
+# the subject's data key (crypto-shredding takes it along); everything else is vocabulary, dates and ids.
+rights_requests = Table(
+    "rights_requests",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("subject_id", Id, ForeignKey("subjects.id"), nullable=False),
+    Column("organisation_code", String(16), ForeignKey("organisations.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("registered_by", String(32), nullable=False),
+    Column("processings", Text),  # JSON list of processing ids; NULL: every processing
+    Column("details", LargeBinary),  # sealed free text
+    Column("status", String(16), nullable=False),
+    Column("identity_confirmed_on", Date),
+    Column("due_on", Date),
+    Column("extended_to", Date),
+    Column("extension_reason", Text),
+    Column("extension_told_on", Date),
+    Column("outcome", String(16)),
+    Column("decision", Text),  # JSON: the outcome per processing with its ground
+    Column("decided_on", Date),
+    Column("decided_by", String(32)),
+    Column("answered_on", Date),
+)
+Index("ix_rights_requests_organisation", rights_requests.c.organisation_code, rights_requests.c.status)
+Index("ix_rights_requests_subject", rights_requests.c.subject_id)
+
+# Individual information (GDPR 14): each notice sent, or the exception that dispensed from it.
+rights_notices = Table(
+    "rights_notices",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("subject_id", Id, ForeignKey("subjects.id"), nullable=False),
+    Column("processing_id", String(64), nullable=False),
+    Column("situation", String(32), nullable=False),
+    Column("exception", String(32)),
+    Column("sent_on", Date, nullable=False),
+    Column("observations_until", Date),
+    Column("sent_by", String(32), nullable=False),
+)
+Index("ix_rights_notices_subject", rights_notices.c.subject_id)
+
+# Proof of every cookie choice (vigie.consent): when, under which policy version, which screen's text (its
+# hash), what was chosen, by which browser (a keyed pseudonym of the random id its cookie holds; no address).
+# Append only, no index beyond the key: the insert rate of the banner matters more than look-ups, which are
+# the DPO's exports, read in key order.
+consent_proofs = Table(
+    "consent_proofs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("recorded_at", String(27), nullable=False),
+    Column("visitor", String(32), nullable=False),
+    Column("policy_version", String(64), nullable=False),
+    Column("screen", String(16), nullable=False),
+    Column("banner_hash", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("granted", Text, nullable=False),
+    Column("refused", Text, nullable=False),
+    Column("expires_on", Date, nullable=False),
+)

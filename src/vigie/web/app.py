@@ -12,14 +12,27 @@ from vigie import __version__
 from vigie.access.signin import SignInGuard
 from vigie.accounts import Accounts
 from vigie.audit import open_journal
+from vigie.consent import ConsentService, ProofWriter
 from vigie.environment import Environment
 from vigie.retention import DailySweep
 from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
+from vigie.web.deps import PublicPages
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
 from vigie.web.query import strict_query
 from vigie.web.register_documents import RegisterDocuments
-from vigie.web.routes import access_api, accounts, audit_api, health, pages, password_api, register_api
+from vigie.web.routes import (
+    access_api,
+    accounts,
+    audit_api,
+    consent_api,
+    cookies,
+    health,
+    pages,
+    password_api,
+    register_api,
+    rights_api,
+)
 from vigie.web.templating import STATIC_DIR
 
 DESCRIPTION = """
@@ -39,7 +52,9 @@ dans `If-None-Match` pour recevoir un 304 tant que le registre n'a pas changé.
 TAGS = [
     {"name": "registre", "description": "Le registre des traitements, en lecture seule."},
     {"name": "accès", "description": "Décisions et lectures de données personnelles, tracées, pour les agents."},
+    {"name": "droits", "description": "Les demandes d'exercice des droits des personnes, pour les DPO."},
     {"name": "journal", "description": "Le journal d'audit : vérification, dernières entrées, preuves."},
+    {"name": "consentement", "description": "Les preuves des choix de cookies des visiteurs, pour le DPO."},
     {"name": "service", "description": "L'état du service, pour la supervision."},
     {"name": "comptes", "description": "Les comptes en ligne : avis sur un mot de passe envisagé."},
 ]
@@ -48,13 +63,14 @@ TAGS = [
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the daily retention sweep; when the service stops, journal the pending sign-in failure counts, then
-    flush and stop the audit writer."""
+    flush and stop the consent and audit writers."""
     daily = DailySweep(app.state.env, app.state.journal)
     if app.state.env.settings.retention_sweep_hour >= 0:
         daily.start()
     yield
     daily.stop()
     app.state.signin.flush(everything=True)
+    app.state.consent.writer.close()
     app.state.journal.close()
 
 
@@ -77,7 +93,9 @@ def create_app(env: Environment) -> FastAPI:
     app.state.journal = open_journal(env.engine, env.keyring, env.settings.audit_writer)
     app.state.signin = SignInGuard(env, app.state.journal)
     app.state.accounts = Accounts(env, app.state.journal, app.state.signin)
+    app.state.consent = ConsentService(env, ProofWriter(env.engine))
     app.state.policy_page = policy_page(env.register)
+    app.state.public_pages = PublicPages.of(app.state.policy_page)
     app.state.register_documents = RegisterDocuments.of(env.register)
     csrf.install(app, env.keyring, trust_forwarded_proto=env.settings.trust_forwarded_proto)
     errors.install(app)
@@ -86,11 +104,14 @@ def create_app(env: Environment) -> FastAPI:
         docs_ui.router,
         pages.router,
         accounts.router,
+        cookies.router,
         register_api.router,
         health.router,
         access_api.router,
         audit_api.router,
         password_api.router,
+        consent_api.router,
+        rights_api.router,
     ]
     for router in routers:
         app.include_router(router)

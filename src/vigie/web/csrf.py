@@ -29,6 +29,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from vigie.crypto import Keyring, derived_key
+from vigie.web.forms import form_fields
 from vigie.web.transport import is_tls
 
 COOKIE = "vigie_csrf"
@@ -130,9 +131,8 @@ def verify(request: Request, submitted: str | None) -> None:
 
 async def require_csrf(request: Request) -> None:
     """FastAPI dependency for a POST route of a form: reads the form's token and verifies it."""
-    form = await request.form()
-    submitted = form.get(FIELD)
-    verify(request, submitted if isinstance(submitted, str) else None)
+    submitted = (await form_fields(request)).get(FIELD, [])
+    verify(request, submitted[0] if len(submitted) == 1 else None)
 
 
 CsrfDep = Annotated[None, Depends(require_csrf)]

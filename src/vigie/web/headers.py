@@ -1,8 +1,9 @@
 """Security headers on every response, decided in one place: an ASGI middleware around the whole app.
 
 Each response gets a Content-Security-Policy that fits what it is (a JSON answer may load nothing, a page only
-our stylesheet, the API documentation only our own scripts), refuses to be framed, sniffed or to leak its
-address, and asks for no sensor. A route that sets one of these headers itself keeps its own value.
+our stylesheet and scripts, plus the third parties its visitor accepted (`vigie.web.trackers`), the API
+documentation only our own scripts), refuses to be framed, sniffed or to leak its address, and asks for no
+sensor. A route that sets one of these headers itself keeps its own value.
 HSTS is sent only over TLS: over plain HTTP a browser ignores it, and a loopback service must stay reachable;
 behind a proxy that ends TLS, `X-Forwarded-Proto` says so only when the settings trust it (`transport`).
 JSON answers are `no-store` unless their route says otherwise: they may carry personal data.
@@ -19,7 +20,7 @@ DOCS_PATH = "/docs"
 
 _LOCKED = "base-uri 'none'; frame-ancestors 'none'"
 API_CSP = f"default-src 'none'; form-action 'none'; {_LOCKED}"
-PAGE_CSP = f"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; {_LOCKED}"
+PAGE_CSP = f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; {_LOCKED}"
 # Swagger UI: our copy of its script and stylesheet, its inline SVG icons (data:), and the schema (connect).
 DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -38,6 +39,18 @@ COMMON: dict[str, str] = {
 }
 HSTS = "max-age=63072000; includeSubDomains"
 NO_STORE = "no-store"
+
+
+def page_csp(scripts: list[str], frames: list[str]) -> str:
+    """A page's policy with the third-party script and frame origins its visitor accepted (none by default)."""
+    if not scripts and not frames:
+        return PAGE_CSP
+    script_src = " ".join(["'self'", *scripts])
+    frame_src = f"frame-src {' '.join(frames)}; " if frames else ""
+    return (
+        f"default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self'; {frame_src}"
+        f"form-action 'self'; {_LOCKED}"
+    )
 
 
 def content_security_policy(path: str, content_type: str) -> str:

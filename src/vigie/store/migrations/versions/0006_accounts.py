@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"  # after retention; the lead sets the final chain once 0004 and 0005 land
+down_revision = "0005"  # the chain: 0003 retention, 0004 rights, 0005 consent, 0006 accounts
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

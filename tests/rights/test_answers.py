@@ -1,0 +1,92 @@
+"""Answers: the access answer (everything held, the accesses made, agents pseudonymised), the per-person journal
+look-up, and the letters' content as HTML and PDF."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from rights_world import DPO, World, intake
+
+from vigie.access.service import Gate
+from vigie.audit.events import subject_pseudonym
+from vigie.audit.subjects import catch_up, entries_about
+from vigie.errors import InvalidInput
+from vigie.ids import AgentId
+from vigie.rights import RequestKind, answer, letters
+from vigie.store import connect
+
+
+def test_the_per_person_look_up_finds_that_persons_entries_only_and_catches_up_in_batches(world: World) -> None:
+    gate, today = Gate(world.env, world.journal), world.env.clock.today()
+    gate.check(AgentId("paris-droits"), world.paris, "rights_benefits", ("banking",), today)
+    gate.check(AgentId("paris-droits"), world.lyon, "rights_benefits", ("banking",), today)
+    with connect(world.env.engine) as connection:
+        assert catch_up(connection) == 2
+        assert catch_up(connection) == 0  # nothing new: nothing copied again
+        found = entries_about(connection, world.env.keyring, world.paris)
+    assert [e.subject_ref for e in found] == [subject_pseudonym(world.env.keyring, world.paris)]
+    gate.check(AgentId("paris-social"), world.paris, "social_support", ("social_situation",), today)
+    with connect(world.env.engine) as connection:
+        assert catch_up(connection) == 1
+        assert [e.agent_id for e in entries_about(connection, world.env.keyring, world.paris)] == [
+            "paris-droits",
+            "paris-social",
+        ]
+
+
+def test_an_access_answer_holds_everything_per_processing_and_the_accesses_with_agents_pseudonymised(
+    world: World,
+) -> None:
+    Gate(world.env, world.journal).read(
+        AgentId("paris-droits"), world.paris, "rights_benefits", ("banking",), world.env.clock.today()
+    )
+    made = world.service.submit(DPO, intake(RequestKind.ACCESS))
+    world.service.decide(DPO, made.id)
+    reply = answer(world.service, DPO, made.id)
+    content = reply.content
+    assert content is not None and reply.request.answered_on == world.env.clock.today()
+    assert content["person"]["identity"]["nom"] == "Lefèbvre"
+    by_id = {p["id"]: p for p in content["processings"]}
+    assert [r["payload"] for r in by_id["rights_benefits"]["records"]] == [
+        {"acte": "HBQK002"},
+        {"iban": "FR76 3000 6000 0112 3456 7890 189"},
+    ]
+    fraud = by_id["fraud_control"]
+    assert "data mining" in fraud["automated_decision"] and "tiers" in fraud["source"]
+    assert "DGFiP" in " ".join(by_id["rights_benefits"]["recipients"])
+    reads = [a for a in content["accesses"] if a["purpose"] == "rights_benefits"]
+    assert reads and reads[0]["organisation"] == "CPAM-75" and reads[0]["roles"] == ["rights_agent"]
+    assert reads[0]["agent"].startswith("agent-")
+    text = json.dumps(content, ensure_ascii=False)
+    assert "paris-droits" not in text and "paris-dpo" not in text  # agents appear only pseudonymised
+    assert "acte : HBQK002" in reply.html and "Lefèbvre" in reply.html and reads[0]["agent"] in reply.html
+    assert "paris-droits" not in reply.html
+
+
+def test_the_letter_names_the_organisation_dpo_decision_ground_deadline_and_the_cnil(world: World) -> None:
+    made = world.service.submit(
+        DPO, intake(RequestKind.OBJECTION, received=date(2026, 11, 2), processings=("fraud_control",))
+    )
+    world.service.decide(DPO, made.id)
+    html = answer(world.service, DPO, made.id).html
+    assert "CPAM de Paris" in html and "Délégué à la protection des données de la CPAM de Paris" in html
+    assert "refusée" in html and "intérêt public fixée par la loi" in html
+    assert "02/11/2026" in html and "02/12/2026" in html and "le délai légal est respecté" in html
+    assert "3, place de Fontenoy" in html and "75334 Paris Cedex 07" in html and "réclamation" in html
+    document = letters.pdf(html)
+    assert document.startswith(b"%PDF-") and len(document) > 2000
+
+
+def test_a_late_answer_says_so(world: World) -> None:
+    made = world.service.submit(DPO, intake(RequestKind.ACCESS, received=date(2026, 9, 1)))
+    world.service.decide(DPO, made.id)
+    html = answer(world.service, DPO, made.id).html
+    assert "retard" in html and "le délai légal est respecté" not in html
+
+
+def test_an_undecided_request_cannot_be_answered(world: World) -> None:
+    made = world.service.submit(DPO, intake(RequestKind.ACCESS))
+    with pytest.raises(InvalidInput, match="pas encore décidée"):
+        answer(world.service, DPO, made.id)
