@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"  # main: 0003 retention, 0004 rights; the lead relinks the accounts migration
+down_revision = "0004"  # the chain: 0003 retention, 0004 rights, 0005 consent, 0006 accounts
 
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
