@@ -15,6 +15,7 @@ from vigie.audit import AuditAction, Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import ExitCode, app, out
 from vigie.cli.hygiene import journaled
+from vigie.cli.options import Database, Json
 from vigie.settings import load_settings
 
 access_app = typer.Typer(help="Le contrôle d'accès aux données personnelles.", no_args_is_help=True)
@@ -24,8 +25,6 @@ app.add_typer(subject_app, name="subject")
 
 AgentOpt = Annotated[str, typer.Option("--agent", help="identifiant de l'agent")]
 PurposeOpt = Annotated[str, typer.Option("--purpose", help="traitement (finalité) au titre duquel l'agent agit")]
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 
 
 @access_app.command("check")

@@ -17,6 +17,7 @@ from vigie.accounts import Accounts
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
 from vigie.settings import load_settings
 
@@ -26,8 +27,6 @@ account_app = typer.Typer(
 app.add_typer(account_app, name="account")
 
 SOURCE = "cli"
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 AccountArg = Annotated[str, typer.Argument(help="numéro du compte (voir « vigie account list »)", metavar="COMPTE")]
 
 
@@ -54,7 +53,7 @@ def _when(seconds: int | None) -> str | None:
 
 
 @account_app.command("list")
-def list_cmd(database: Database = None, as_json: JsonOpt = False) -> None:
+def list_cmd(database: Database = None, as_json: Json = False) -> None:
     """Liste les comptes : numéro, profil, échecs récents, verrouillage (aucune donnée personnelle)."""
     with _accounts(database) as accounts:
         rows = accounts.all_accounts()

@@ -17,6 +17,7 @@ from vigie.accounts import Accounts
 from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
 from vigie.settings import load_settings
 
@@ -26,8 +27,6 @@ agent_app = typer.Typer(
 app.add_typer(agent_app, name="agent")
 
 SOURCE = "cli"
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 AgentArg = Annotated[str, typer.Argument(help="identifiant de l'agent", metavar="AGENT")]
 
 
@@ -45,7 +44,7 @@ def _date(day: object) -> str:
 
 
 @agent_app.command("list")
-def list_cmd(database: Database = None, as_json: JsonOpt = False) -> None:
+def list_cmd(database: Database = None, as_json: Json = False) -> None:
     """Liste les agents, leur organisme, leurs rôles et leur attestation de secret professionnel."""
     with _admin(database) as admin:
         agents = admin.list_agents()
@@ -84,7 +83,7 @@ def token_cmd(agent: AgentArg, database: Database = None) -> None:
 
 
 @agent_app.command("tokens")
-def tokens_cmd(agent: AgentArg, database: Database = None, as_json: JsonOpt = False) -> None:
+def tokens_cmd(agent: AgentArg, database: Database = None, as_json: Json = False) -> None:
     """Liste les jetons d'un agent par numéro et date d'expiration (les jetons eux-mêmes ne sont pas gardés)."""
     with _admin(database) as admin:
         tokens = admin.tokens(agent)
@@ -107,7 +106,7 @@ def revoke_cmd(
     ] = None,
     everything: Annotated[bool, typer.Option("--all", help="révoque tous les jetons de l'agent")] = False,
     database: Database = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Révoque un jeton d'un agent (--token-prefix) ou tous ses jetons (--all) ; la révocation est journalisée."""
     with _admin(database) as admin:

@@ -20,6 +20,7 @@ from vigie.audit.transparency import consistency_proof, signed_checkpoint, verif
 from vigie.audit.witness import Observation, witness, witness_remote
 from vigie.bootstrap import prepare
 from vigie.cli.app import ExitCode, app, out
+from vigie.cli.options import Json
 from vigie.environment import Environment
 from vigie.errors import ConfigurationError, InvalidInput
 from vigie.settings import load_settings
@@ -48,7 +49,6 @@ def _whole(field: str, low: int | None = None) -> Any:
 DatabaseOpt = Annotated[
     str | None, typer.Option("--database", help="URL de la base (par défaut : VIGIE_DATABASE_URL ou la base locale)")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 AgentOpt = Annotated[
     str, typer.Option("--agent", help="agent qui lit le journal (un rôle d'audit est requis ; la lecture est tracée)")
 ]
@@ -87,7 +87,7 @@ def _action(action: str) -> str:
 
 
 @audit_app.command("verify")
-def verify_cmd(agent: AgentOpt, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+def verify_cmd(agent: AgentOpt, database: DatabaseOpt = None, as_json: Json = False) -> None:
     """Vérifie tout le journal : empreintes, enchaînement, signatures, points de contrôle (code 4 s'il est altéré)."""
     with _reads(database) as reads:
         report = reads.verify(agent, source=SOURCE)
@@ -110,7 +110,7 @@ def tail_cmd(
         int, typer.Option("-n", "--nombre", parser=_whole("nombre d'entrées"), help="nombre d'entrées")
     ] = 20,
     database: DatabaseOpt = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Affiche les dernières entrées du journal, la plus récente en dernier."""
     with _reads(database) as reads:
@@ -149,7 +149,7 @@ def prove_cmd(
     seq: Annotated[int, typer.Argument(parser=_whole("numéro d'entrée"), metavar="NUMÉRO", help="numéro de l'entrée")],
     agent: AgentOpt,
     database: DatabaseOpt = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Preuve d'inclusion d'une entrée dans le dernier point de contrôle signé (code 4 si elle ne vérifie pas)."""
     with _reads(database) as reads:
@@ -176,7 +176,7 @@ def prove_cmd(
 @audit_app.command("checkpoint")
 def checkpoint_cmd(
     database: DatabaseOpt = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
     note: Annotated[bool, typer.Option("--note", help="au format C2SP tlog-checkpoint (note signée)")] = False,
 ) -> None:
     """Signe un point de contrôle sur l'état actuel du journal (refusé, code 4, si le journal est altéré)."""
@@ -209,7 +209,7 @@ def consistency_cmd(
     old: Annotated[int, typer.Argument(parser=_whole("ancienne taille", 0), metavar="ANCIENNE", help="taille")],
     new: Annotated[int, typer.Argument(parser=_whole("nouvelle taille", 0), metavar="NOUVELLE", help="taille")],
     database: DatabaseOpt = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Preuve de cohérence (RFC 9162) : l'arbre de NOUVELLE entrées prolonge celui d'ANCIENNE entrées."""
     with _environment(database) as env:
@@ -247,7 +247,7 @@ def witness_cmd(
         str | None, typer.Option("--url", help="observer un service vigie par ses adresses publiques, sans la base")
     ] = None,
     database: DatabaseOpt = None,
-    as_json: JsonOpt = False,
+    as_json: Json = False,
 ) -> None:
     """Témoin : vérifie que le dernier point de contrôle signé prolonge le dernier vu (code 4 sinon)."""
     trusted = VerifierKey.parse(key) if key is not None else None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from vigie.cli.app import ExitCode, app, err, out
+from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
 from vigie.settings import Settings, load_settings
 
@@ -19,8 +20,6 @@ keys_app = typer.Typer(help="Les clés de pseudonymisation (une par rôle, jamai
 pseudo_app.add_typer(keys_app, name="keys")
 app.add_typer(pseudo_app, name="pseudo")
 
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 AgentOpt = Annotated[str, typer.Option("--agent", help="identifiant de l'agent")]
 SourceKey = Annotated[
     Path | None, typer.Option("--source-key", help="fichier de la clé source (par défaut : DATA_DIR/pseudo/source.key)")

@@ -19,6 +19,7 @@ from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
 from vigie.cli.hygiene import journaled
+from vigie.cli.options import Database, Json
 from vigie.settings import load_settings
 
 retention_app = typer.Typer(
@@ -29,8 +30,6 @@ retention_app.add_typer(hold_app, name="hold", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
 
 SOURCE = "cli"
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 At = Annotated[str | None, typer.Option("--at", help="date du balayage, AAAA-MM-JJ (par défaut : aujourd'hui)")]
 AgentOpt = Annotated[str, typer.Option("--agent", help="agent ayant un rôle d'audit (DPO) ; l'opération est tracée")]
 

@@ -14,6 +14,7 @@ from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, out
 from vigie.cli.hygiene import journaled
+from vigie.cli.options import Database, Json
 from vigie.ids import AgentId
 from vigie.rights import Intake, RightsService, answer, notify, stats
 from vigie.rights import parsing as parse
@@ -29,8 +30,6 @@ app.add_typer(rights_app, name="rights")
 
 AgentOpt = Annotated[str, typer.Option("--agent", help="identifiant de l'agent (un DPO)")]
 RequestArg = Annotated[str, typer.Argument(metavar="DEMANDE", help="numéro de la demande")]
-Database = Annotated[str | None, typer.Option("--database", help="URL de la base de données")]
-Json = Annotated[bool, typer.Option("--json", help="sortie JSON")]
 
 
 def _service(database: str | None) -> tuple[RightsService, Journal]:
