@@ -4,8 +4,6 @@ each a call to the accounts service, journaled as a connection trace."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,13 +11,10 @@ import typer
 from rich.table import Table
 
 from vigie import inputs
-from vigie.accounts import Accounts
-from vigie.audit import Journal
-from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.cli.environment import accounts_service
 from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
-from vigie.settings import load_settings
 
 account_app = typer.Typer(
     help="Les comptes en ligne : liste, déverrouillage, mot de passe provisoire.", no_args_is_help=True
@@ -28,16 +23,6 @@ app.add_typer(account_app, name="account")
 
 SOURCE = "cli"
 AccountArg = Annotated[str, typer.Argument(help="numéro du compte (voir « vigie account list »)", metavar="COMPTE")]
-
-
-@contextmanager
-def _accounts(database: str | None) -> Iterator[Accounts]:
-    env = prepare(load_settings(database_url=database))
-    try:
-        with Journal(env.engine, env.keyring) as journal:
-            yield Accounts(env, journal)
-    finally:
-        env.engine.dispose()
 
 
 def _number(value: str) -> int:
@@ -55,7 +40,7 @@ def _when(seconds: int | None) -> str | None:
 @account_app.command("list")
 def list_cmd(database: Database = None, as_json: Json = False) -> None:
     """Liste les comptes : numéro, profil, échecs récents, verrouillage (aucune donnée personnelle)."""
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         rows = accounts.all_accounts()
     listed = [
         {
@@ -92,7 +77,7 @@ def list_cmd(database: Database = None, as_json: Json = False) -> None:
 def unlock_cmd(account: AccountArg, database: Database = None) -> None:
     """Déverrouille un compte (remet à zéro ses échecs) ; journalisé."""
     number = _number(account)
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         accounts.unlock(number, source=SOURCE)
     out.print(f"Compte n° {number} déverrouillé.", highlight=False)
 
@@ -102,7 +87,7 @@ def reset_cmd(account: AccountArg, database: Database = None) -> None:
     """Délivre un mot de passe provisoire (affiché une seule fois), à changer à la prochaine connexion ; le
     compte est déverrouillé et ses sessions fermées ; journalisé."""
     number = _number(account)
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         temporary = accounts.temporary_password(number, source=SOURCE)
     err.print(f"Mot de passe provisoire du compte n° {number} (à changer à la connexion) :", highlight=False)
     typer.echo(temporary)
@@ -113,6 +98,6 @@ def compromised_cmd(account: AccountArg, database: Database = None) -> None:
     """Déclare le mot de passe d'un compte compromis : ses sessions sont fermées et un changement est imposé à la
     prochaine connexion ; journalisé."""
     number = _number(account)
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         accounts.compromised(number, source=SOURCE)
     out.print(f"Compte n° {number} : sessions fermées, changement de mot de passe imposé.", highlight=False)

@@ -13,10 +13,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.access.agent_admin import AgentAdmin
-from vigie.accounts import Accounts
-from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
+from vigie.cli.environment import accounts_service
 from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
 from vigie.settings import load_settings
@@ -122,16 +121,6 @@ def revoke_cmd(
     out.print(f"{len(revoked)} {noun} pour {escape(agent)} : {shown}.", highlight=False)
 
 
-@contextmanager
-def _accounts(database: str | None) -> Iterator[Accounts]:
-    env = prepare(load_settings(database_url=database))
-    try:
-        with Journal(env.engine, env.keyring) as journal:
-            yield Accounts(env, journal)
-    finally:
-        env.engine.dispose()
-
-
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -154,7 +143,7 @@ def password_cmd(
 ) -> None:
     """Définit le mot de passe de connexion au navigateur d'un agent (saisi deux fois, masqué) ; journalisé."""
     password = _read_password(stdin)
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         accounts.set_agent_password(agent, password, source=SOURCE)
     out.print(f"Mot de passe de {escape(agent)} défini.", highlight=False)
 
@@ -163,7 +152,7 @@ def password_cmd(
 def totp_cmd(agent: AgentArg, database: Database = None) -> None:
     """Crée le second facteur (TOTP) d'un agent et affiche son adresse otpauth:// une seule fois, à saisir ou
     scanner dans une application d'authentification ; l'ancien secret cesse de valoir."""
-    with _accounts(database) as accounts:
+    with accounts_service(database) as accounts:
         uri = accounts.set_agent_totp(agent, source=SOURCE)
     err.print(f"Second facteur de {escape(agent)} créé : ajoutez cette adresse à son application.", highlight=False)
     typer.echo(uri)

@@ -18,10 +18,9 @@ from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.audit.notes import VerifierKey
 from vigie.audit.transparency import consistency_proof, signed_checkpoint, verifier_key
 from vigie.audit.witness import Observation, witness, witness_remote
-from vigie.bootstrap import prepare
 from vigie.cli.app import ExitCode, app, out
+from vigie.cli.environment import environment
 from vigie.cli.options import Json
-from vigie.environment import Environment
 from vigie.errors import ConfigurationError, InvalidInput
 from vigie.settings import load_settings
 
@@ -57,18 +56,8 @@ AgentOpt = Annotated[
 @contextmanager
 def _reads(database: str | None) -> Iterator[JournalReads]:
     """The journal-reading service of one command (a refusal, already journaled, exits 1 like any refusal)."""
-    with _environment(database) as env:
+    with environment(database) as env:
         yield JournalReads(env)
-
-
-@contextmanager
-def _environment(database: str | None) -> Iterator[Environment]:
-    """The environment of one command; its connections are closed when the command ends."""
-    env = prepare(load_settings(database_url=database))
-    try:
-        yield env
-    finally:
-        env.engine.dispose()
 
 
 def _echo_json(data: Any) -> None:
@@ -180,7 +169,7 @@ def checkpoint_cmd(
     note: Annotated[bool, typer.Option("--note", help="au format C2SP tlog-checkpoint (note signée)")] = False,
 ) -> None:
     """Signe un point de contrôle sur l'état actuel du journal (refusé, code 4, si le journal est altéré)."""
-    with _environment(database) as env:
+    with environment(database) as env:
         made = checkpoint(env.engine, env.keyring)
         exported = signed_checkpoint(env.engine, env.keyring, env.settings.audit_origin, made.tree_size)
     if note:
@@ -199,7 +188,7 @@ def checkpoint_cmd(
 @audit_app.command("key")
 def key_cmd(database: DatabaseOpt = None) -> None:
     """Affiche la clé publique qui signe le journal, au format des clés de vérification C2SP (nom+id+clé)."""
-    with _environment(database) as env:
+    with environment(database) as env:
         key = verifier_key(env.keyring, env.settings.audit_origin)
     typer.echo(key.text())
 
@@ -212,7 +201,7 @@ def consistency_cmd(
     as_json: Json = False,
 ) -> None:
     """Preuve de cohérence (RFC 9162) : l'arbre de NOUVELLE entrées prolonge celui d'ANCIENNE entrées."""
-    with _environment(database) as env:
+    with environment(database) as env:
         proof = consistency_proof(env.engine, env.keyring, old, new)
     if as_json:
         _echo_json(proof.to_dict())
@@ -230,7 +219,7 @@ def consistency_cmd(
 
 
 def _witness_local(database: str | None, where: Path, trusted: VerifierKey | None) -> Observation:
-    with _environment(database) as env:
+    with environment(database) as env:
         return witness(env.engine, env.keyring, env.settings.audit_origin, where, key=trusted)
 
 
