@@ -341,9 +341,10 @@ class Gate:
         Hand the result to `finish_read` with its committed seq (`pending.receipt.wait()`, or `wait_async()` on
         an event loop, so that no thread is held while the journal commits)."""
         action = Action.DISCLOSE if recipient is not None else Action.READ
-        verdict, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
-        event = self._entry(action, agent_id, subject_id, purpose, granted, verdict, recipient, source)
-        return PendingRead(verdict.decision, verdict.answer, granted, state, purpose, self.journal.submit(event))
+        return self.begin_check(
+            agent_id, subject_id, purpose, categories, today,
+            action=action, audit_action=action, source=source, recipient=recipient,
+        )  # fmt: skip
 
     def begin_check(
         self,
@@ -354,14 +355,15 @@ class Gate:
         today: date,
         *,
         action: Action = Action.READ,
-        audit_action: AuditAction = AuditAction.DECIDE,
+        audit_action: Action | AuditAction = AuditAction.DECIDE,
         source: str | None = None,
+        recipient: str | None = None,
     ) -> PendingRead:
         """`check` without waiting for the entry: the caller may prepare its work while the entry commits, and
         must wait for `pending.receipt` before anything it read leaves (the rights slice reads a person's
         retention dates while the entry commits)."""
-        verdict, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, None)
-        event = self._entry(audit_action, agent_id, subject_id, purpose, granted, verdict, None, source)
+        verdict, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
+        event = self._entry(audit_action, agent_id, subject_id, purpose, granted, verdict, recipient, source)
         return PendingRead(verdict.decision, verdict.answer, granted, state, purpose, self.journal.submit(event))
 
     def finish_read(self, pending: PendingRead, entry: int) -> SubjectView:
