@@ -157,6 +157,20 @@ def _unknown_processing(processing: str) -> None:
     raise InvalidInput("traitement", processing[:64], "traitement inconnu du registre", typed=processing)
 
 
+PSEUDONYM_FIELDS = ("nir", "date_naissance", "sexe")
+"""What a statistics pseudonym is computed from (the pseudonymisation slice's `Person`)."""
+
+
+def reduction_identities(gate: Gate, connection: Connection, subject_ids: object) -> list[tuple[int, dict[str, object]]]:
+    """The NIR, birth date and sex of the people `subject_ids` selects whose records a sweep reduces to statistics,
+    decrypted in memory only so that their pseudonym can be computed; nothing else of the identity is opened.
+
+    The use is vigie's own, for processings the register marks for pseudonymised statistics, inside the batch
+    that destroys the records; it is journaled by the sweep's certificate (how many records were reduced, under
+    which pseudonymisation key period), not person by person."""
+    return vault.identity_fields_of(connection, gate.env.keyring, subject_ids, PSEUDONYM_FIELDS)
+
+
 def journal_destruction(gate: Gate, reason: str) -> int:
     """Journal a destruction done by vigie itself (a sweep's certificate): no agent, no person named."""
     event = AuditEvent(action=AuditAction.DESTROY, allowed=True, reason=reason, at=gate.env.clock.now())

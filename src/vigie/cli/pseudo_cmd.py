@@ -32,7 +32,10 @@ CentralKey = Annotated[
 
 def default_key_file(settings: Settings, role: str) -> Path:
     """Where a key file of `role` lives unless named: beside the database, in its own directory."""
-    return settings.data_dir / "pseudo" / f"{role}.key"
+    from vigie.pseudo.keys import KeyRole
+    from vigie.pseudo.keys import default_key_file as default
+
+    return default(settings.data_dir, KeyRole(role))
 
 
 def _names(text: str | None, what: str) -> list[str]:

@@ -96,3 +96,8 @@ def load_key_file(path: Path, role: KeyRole) -> PseudoKey:
     if len(secret) != KEY_BYTES:
         raise ConfigurationError(f"{label} {path} : {KEY_BYTES} octets attendus")
     return PseudoKey(role, period, secret)
+
+
+def default_key_file(data_dir: Path, role: KeyRole) -> Path:
+    """Where a key file of `role` lives unless named: beside the database, in its own directory."""
+    return data_dir / "pseudo" / f"{role.value}.key"

@@ -10,7 +10,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Column,
     Connection,
+    MetaData,
+    Select,
+    String,
+    Table,
     and_,
     delete,
     func,
@@ -173,14 +179,54 @@ def batch_counts(connection: Connection, first: int, last: int, at: date, holds:
     return list(connection.execute(query).all())
 
 
+# People's pseudonyms for the batch being reduced: a temporary table, private to the connection and emptied before
+# each batch, joined by the INSERT ... SELECT that writes the statistics rows (no person id is kept there).
+batch_pseudonyms = Table(
+    "sweep_pseudonyms",
+    MetaData(),
+    Column("subject_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pseudonym", String(64), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def statistics_people(first: int, last: int, at: date, holds: bool, processings: list[str]) -> Select[Any]:
+    """The people whose records of `processings` the batch reduces to statistics (a select of subject ids)."""
+    return (
+        select(records.c.subject_id)
+        .where(*_in_batch(first, last, at, holds), records.c.processing_id.in_(processings))
+        .distinct()
+    )
+
+
+def stage_pseudonyms(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Put the batch's pseudonyms (subject_id, pseudonym) in the connection's temporary table, emptied first."""
+    batch_pseudonyms.create(connection, checkfirst=True)
+    connection.execute(delete(batch_pseudonyms))
+    if rows:
+        connection.execute(insert(batch_pseudonyms), rows)
+
+
 def keep_statistics(
-    connection: Connection, first: int, last: int, at: date, holds: bool, processings: list[str]
+    connection: Connection,
+    first: int,
+    last: int,
+    at: date,
+    holds: bool,
+    processings: list[str],
+    *,
+    pseudonyms: bool = False,
 ) -> None:
     """Copy what statistics need of the batch's records of `processings` (no payload, no person, the month of the
-    record), before they are deleted."""
+    record), before they are deleted; with `pseudonyms`, each row gets its person's pseudonym from the staged
+    table (`stage_pseudonyms`), else the column stays empty."""
     if not processings:
         return
     month = _month(records.c.recorded_on, connection.dialect.name)
+    pseudonym: Any = batch_pseudonyms.c.pseudonym if pseudonyms else null()
+    joined = records.join(subjects, subjects.c.id == records.c.subject_id)
+    if pseudonyms:
+        joined = joined.outerjoin(batch_pseudonyms, batch_pseudonyms.c.subject_id == records.c.subject_id)
     source = (
         select(
             records.c.processing_id,
@@ -189,9 +235,9 @@ def keep_statistics(
             subjects.c.organisation_code,
             month,
             records.c.end_on,
-            null(),
+            pseudonym,
         )
-        .join(subjects, subjects.c.id == records.c.subject_id)
+        .select_from(joined)
         .where(*_in_batch(first, last, at, holds), records.c.processing_id.in_(processings))
     )
     columns = ["processing_id", "category", "kind", "organisation_code", "recorded_month", "ended_on", "pseudonym"]

@@ -27,7 +27,8 @@ from vigie.audit import AuditAction
 from vigie.audit import queries as audit_queries
 from vigie.environment import Environment
 from vigie.errors import InvalidInput, SweepInProgress
-from vigie.retention import lock, queries
+from vigie.retention import _pseudonyms, lock, queries
+from vigie.retention._pseudonyms import Keys, configured_keys
 from vigie.retention.ends import refresh
 from vigie.store import connect
 from vigie.store.schema import records
@@ -147,13 +148,22 @@ def dry_run(gate: Gate, at: date | None = None) -> SweepReport:
 
 
 def sweep(
-    gate: Gate, at: date | None = None, *, batch_size: int | None = None, progress: Progress | None = None
+    gate: Gate,
+    at: date | None = None,
+    *,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    keys: Keys | None = None,
 ) -> SweepReport:
     """Destroy every record due at `at` (today by default) that no hold keeps, and certify it; resume an
-    interrupted sweep first. Raises SweepInProgress when another process is sweeping."""
+    interrupted sweep first. Raises SweepInProgress when another process is sweeping.
+
+    Records reduced to statistics get their person's pseudonym under `keys` (by default the data directory's
+    pseudonymisation keys, if there are any; see `_pseudonyms`)."""
     env = gate.env
     when = check_date(gate, at)
     size = batch_size or env.settings.retention_batch_size
+    keys = keys if keys is not None else configured_keys(env.settings)
     holder = lock.holder_name()
     lock.acquire(env.engine, holder, env.clock.now())
     try:
@@ -165,13 +175,13 @@ def sweep(
                 head = audit_queries.read_head(connection)
                 started = env.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                 row = queries.run(connection, queries.new_run(connection, when, started, head.seq if head else 0))
-        _destroy(gate, row, holder, size, progress)
+        _destroy(gate, row, holder, size, progress, keys)
         return _certify(gate, int(row.id), resumed=resumed)
     finally:
         lock.release(env.engine, holder)
 
 
-def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | None) -> None:
+def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | None, keys: Keys | None) -> None:
     env = gate.env
     run_id, at = int(row.id), row.at
     keep = _statistics_processings(gate)
@@ -198,7 +208,10 @@ def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | 
             counts = queries.counts_of(current)
             in_batch = queries.batch_counts(connection, first, last, at, holds)
             _merge(counts, [(p, o, n) for p, o, n, _, _ in in_batch])
-            queries.keep_statistics(connection, first, last, at, holds, keep)
+            if keep and keys is not None:
+                people = queries.statistics_people(first, last, at, holds, keep)
+                _pseudonyms.stage(gate, connection, people, keys)
+            queries.keep_statistics(connection, first, last, at, holds, keep, pseudonyms=keys is not None)
             emptied = queries.emptied_by_batch(first, last, at, holds)
             erased = vault.shred_where(connection, emptied, env.clock.today(), queries.held_subject())
             deleted = queries.delete_batch(connection, first, last, at, holds)
