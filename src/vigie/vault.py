@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Date, Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from vigie.crypto import (
     Keyring,
@@ -645,25 +658,37 @@ def set_record_event(connection: Connection, record_id: int, event: str, on: dat
 
 
 def archived_on(connection: Connection, subject_id: int, processing: str, event: str, today: date) -> date | None:
-    """The day the subject's file of `processing` closed (`event` on one of their records, or their death, which
-    closes it), if on or before `today`; None while it is open."""
+    """The day the subject's files of `processing` were all closed, if on or before `today`; None while one is
+    open. A record belongs to its file owner's file (a relative's records in a holder's DMP) or else to its
+    subject's own; a file closes at `event` on any of its records, or at its holder's death. A person with no
+    record of the processing is judged on their own file."""
+    file_of = func.coalesce(records.c.file_owner_id, records.c.subject_id)
+    files = connection.scalars(
+        select(file_of).where(records.c.subject_id == subject_id, records.c.processing_id == processing).distinct()
+    ).all()
+    closures = [_closed_on(connection, int(f), processing, event, today) for f in files or [subject_id]]
+    return None if any(c is None for c in closures) else max(c for c in closures if c is not None)
+
+
+def _closed_on(connection: Connection, holder: int, processing: str, event: str, today: date) -> date | None:
+    """The day `holder`'s file of `processing` closed (`event` on one of its records, or the holder's death)."""
+    in_file = or_(
+        records.c.file_owner_id == holder, and_(records.c.file_owner_id.is_(None), records.c.subject_id == holder)
+    )
     own = select(func.min(records.c.event_on)).where(
-        records.c.subject_id == subject_id,
-        records.c.processing_id == processing,
-        records.c.event == event,
-        records.c.event_on <= today,
+        in_file, records.c.processing_id == processing, records.c.event == event, records.c.event_on <= today
     )
     more = (
         select(func.min(record_events.c.event_on))
         .join(records, records.c.id == record_events.c.record_id)
         .where(
-            records.c.subject_id == subject_id,
+            in_file,
             records.c.processing_id == processing,
             record_events.c.event == event,
             record_events.c.event_on <= today,
         )
     )
-    death = select(subjects.c.death_on).where(subjects.c.id == subject_id, subjects.c.death_on <= today)
+    death = select(subjects.c.death_on).where(subjects.c.id == holder, subjects.c.death_on <= today)
     found = [d for d in (connection.scalar(q) for q in (own, more, death)) if d is not None]
     return min(found) if found else None
 
