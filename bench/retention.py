@@ -1,8 +1,9 @@
 """Benchmark: the retention sweep against a bare `DELETE FROM records WHERE end_on < :at` on the same rows.
 
 Seeds a demo vault (`vigie.demo` seeding), computes every end date (timed), picks the sweep date so that about
-30% of the records are due, copies the database, then on one copy runs vigie's sweep (batches, statistics kept,
-people erased, progress markers, certificate in the journal) and on the other the bare DELETE (the floor).
+30% of the records are due, copies the database, then on one copy runs vigie's sweep (batches, statistics kept
+with their pseudonym, people erased, progress markers, certificate in the journal) and on the other the bare
+DELETE (the floor).
 Both engines: SQLite in a temporary directory, PostgreSQL on `--postgres URL` (a fresh database is created and
 dropped; `--no-postgres` skips it).
 
@@ -41,6 +42,7 @@ from vigie.audit import Journal
 from vigie.bootstrap import prepare
 from vigie.clock import FixedClock
 from vigie.demo.seed import seed_demo
+from vigie.pseudo.keys import KeyRole, create_key_file, default_key_file
 from vigie.retention import refresh, sweep
 from vigie.settings import load_settings
 from vigie.store import connect, open_database
@@ -147,6 +149,8 @@ def run_engine(name: str, url: str, data_dir: Path, subjects: int, console: Cons
         with env.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
     env.engine.dispose()
+    for role in KeyRole:  # the statistics rows get their pseudonym, as in production
+        create_key_file(default_key_file(data_dir, role), role, "2026-2027")
     floor_url = _copy(url, data_dir)
     console.print(f"[{name}] {report.records:,} dossiers, dates de fin en {ends_s:.1f} s ; {due:,} échus au {at}")
     clock = FixedClock(at)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
 from retention_world import Sweeping
+from sqlalchemy import select, update
 
 from vigie import retention, vault
 from vigie.errors import AccessRefused

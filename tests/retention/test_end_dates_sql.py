@@ -9,7 +9,8 @@ from types import MappingProxyType
 from typing import Any
 
 from retention_world import add_people, add_records
-from sqlalchemy import select
+from sqlalchemy import event as sql_event
+from sqlalchemy import inspect, select
 
 from vigie.durations import Duration
 from vigie.environment import Environment
@@ -157,3 +158,38 @@ def test_a_new_register_version_recomputes_only_the_processings_it_changed(
         assert refresh(connection, changed) == {"social_support": 1}
         ends = dict(connection.execute(select(records.c.id, records.c.end_on)).all())
     assert ends == {1: date(2025, 1, 1), 2: date(2022, 1, 1)}
+
+
+def test_a_whole_recompute_rebuilds_the_indexes_it_drops_and_a_small_one_keeps_them(
+    environment: Environment, policy: Policy
+) -> None:
+    """The first dating covers every record: the secondary indexes go during the UPDATEs and come back after;
+    dating a few added records later leaves them in place."""
+    people, rows, extra = _generate(policy, seed=11)
+    engine = environment.engine
+    names = {"ix_records_subject", "ix_records_end_on", "ix_records_file_owner", "ix_records_undated"}
+    with connect(engine) as connection:
+        add_people(connection, people)
+        add_records(connection, rows, extra)
+    executed: list[str] = []
+
+    def log(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        executed.append(statement.strip())
+
+    sql_event.listen(engine, "before_cursor_execute", log)
+    try:
+        with connect(engine) as connection:
+            refresh(connection, policy)
+        assert {n for n in names if any(s.startswith(f"DROP INDEX {n}") for s in executed)} == names
+        assert names <= {i["name"] for i in inspect(engine).get_indexes("records")}
+        executed.clear()
+        with connect(engine) as connection:
+            add_people(connection, [{"id": 99_999, "kind": "insured", "rights_end_on": date(2020, 1, 31)}])
+            add_records(connection, [{"id": 99_999, "subject_id": 99_999, "processing_id": "rights_benefits"}])
+            refresh(connection, policy)
+        assert not [s for s in executed if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", log)
+    assert names <= {i["name"] for i in inspect(engine).get_indexes("records")}
+    with connect(engine) as connection:
+        assert connection.scalar(select(records.c.end_on).where(records.c.id == 99_999)) == date(2025, 1, 31)

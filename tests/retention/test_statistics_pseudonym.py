@@ -17,7 +17,7 @@ from vigie.store import connect
 from vigie.store.schema import records, retention_statistics
 from vigie.taxonomy import SubjectKind
 
-NIR = "2850375123456"
+NIR = "285037512345688"  # key included, as the vault takes it
 
 
 def _keys(sweeping: Sweeping) -> dict[KeyRole, object]:
@@ -31,8 +31,8 @@ def _people(sweeping: Sweeping) -> tuple[int, int]:
     with connect(env.engine) as connection:
         insured = vault.add_subject(
             connection, env.keyring, kind=SubjectKind.INSURED, organisation="CPAM-75",
-            identity={"nom": "Durand", "nir": NIR, "date_naissance": "1985-03-12", "sexe": "F"},
-            created_on=date(2005, 1, 1),
+            identity={"nom": "Durand", "date_naissance": "1985-03-12", "sexe": "F"}, created_on=date(2005, 1, 1),
+            nir=NIR,
         )  # fmt: skip
         doctor = vault.add_subject(
             connection, env.keyring, kind=SubjectKind.HEALTH_PROFESSIONAL, organisation="CPAM-75",
@@ -68,7 +68,7 @@ def test_the_reduced_row_carries_the_pseudonym_the_pseudo_slice_computes(sweepin
                     ("health_professional", None)]  # fmt: skip
     with connect(sweeping.env.engine) as connection:
         assert connection.scalar(select(records.c.id).limit(1)) is None
-    assert NIR not in repr(kept) and len(expected) == 64
+    assert NIR[:13] not in repr(kept) and len(expected) == 64
 
 
 def test_without_keys_the_sweep_still_reduces_and_leaves_the_pseudonym_empty(sweeping: Sweeping) -> None:

@@ -161,7 +161,9 @@ PSEUDONYM_FIELDS = ("nir", "date_naissance", "sexe")
 """What a statistics pseudonym is computed from (the pseudonymisation slice's `Person`)."""
 
 
-def reduction_identities(gate: Gate, connection: Connection, subject_ids: object) -> list[tuple[int, dict[str, object]]]:
+def reduction_identities(
+    gate: Gate, connection: Connection, subject_ids: object
+) -> list[tuple[int, dict[str, object]]]:
     """The NIR, birth date and sex of the people `subject_ids` selects whose records a sweep reduces to statistics,
     decrypted in memory only so that their pseudonym can be computed; nothing else of the identity is opened.
 

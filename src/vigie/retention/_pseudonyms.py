@@ -74,4 +74,3 @@ def stage(gate: Gate, connection: Connection, people: Any, keys: Keys) -> int:
         values = []
     queries.stage_pseudonyms(connection, [{"subject_id": i, "pseudonym": p} for i, p in zip(ids, values, strict=True)])
     return len(ids)
-

@@ -36,17 +36,17 @@ NOT_STARTED = -1
 
 _RULES = "retention.rules."
 
+FILE_OWNER = subjects.alias("file_owner")
+"""The holder of the file a record sits in: its file owner, or else its own subject; joined by the UPDATE (one
+look-up per row) rather than read through a subquery in each place the date arithmetic repeats the start."""
+
 
 def _event_date(owner: ClockOwner, event: LifecycleEvent, extra: bool) -> ColumnElement[Any] | None:
     column = PERSON_COLUMNS.get(event)
     if owner is ClockOwner.SUBJECT:
         return subjects.c[column] if column else None
     if owner is ClockOwner.FILE_OWNER:
-        if column is None:
-            return None
-        file_owner = subjects.alias("file_owner")
-        theirs = select(file_owner.c[column]).where(file_owner.c.id == records.c.file_owner_id).scalar_subquery()
-        return case((records.c.file_owner_id.is_(None), subjects.c[column]), else_=theirs)
+        return FILE_OWNER.c[column] if column else None
     own = case((records.c.event == event.value, records.c.event_on), else_=null())
     if not extra:
         return own
@@ -111,6 +111,8 @@ def _date_processing(
             subjects.c.kind.in_([k.value for k in group]),
             scope,
         ]
+        if any(o is ClockOwner.FILE_OWNER for _, c in chosen for o, _ in c.events):
+            where.append(FILE_OWNER.c.id == func.coalesce(records.c.file_owner_id, records.c.subject_id))
         end, rule = end_expressions(chosen, dialect)
         rule_value = func.coalesce(rule, NOT_STARTED) if governing else NOT_STARTED
         done += connection.execute(update(records).where(*where).values(end_on=end, end_rule=rule_value)).rowcount
@@ -145,23 +147,54 @@ def _set_meta(connection: Connection, values: dict[str, str]) -> None:
     connection.execute(settings_table.insert(), [{"key": k, "value": v} for k, v in values.items()])
 
 
+REBUILT_INDEXES = ("ix_records_subject", "ix_records_end_on", "ix_records_file_owner", "ix_records_undated")
+"""The indexes of `records` a whole recompute drops and builds again: none of them finds the rows it dates
+(`ix_records_processing` does), and each dated row would otherwise insert one entry into every one of them
+(PostgreSQL writes a new row version; its index entries cannot be kept): building them once, sorted, afterwards
+costs a fraction of that. In the same transaction, so a crash leaves them as they were."""
+
+
+def _mostly(connection: Connection, processings: list[str]) -> bool:
+    """Whether `processings` hold more than half of the records (counted on the processing index)."""
+    if not processings:
+        return False
+    total = int(connection.scalar(select(func.count()).select_from(records)) or 0)
+    some = int(
+        connection.scalar(select(func.count()).select_from(records).where(records.c.processing_id.in_(processings)))
+        or 0
+    )
+    return some * 2 > total
+
+
 def refresh(connection: Connection, policy: Policy) -> dict[str, int]:
     """Bring every stored end date up to date with the register; returns the rows dated per processing.
 
     Processings whose rules changed (or never dated) are recomputed whole; the others only for records not dated
-    yet (`end_rule` empty: added since, found through a partial index)."""
+    yet (`end_rule` empty: added since, found through a partial index). When the whole recompute covers most
+    records (the first dating, a register version changing the big processings), `REBUILT_INDEXES` are dropped
+    first and built again after: on PostgreSQL this holds the table for the duration of the transaction."""
     stored = _meta(connection, _RULES)
-    undated = connection.scalar(select(records.c.id).where(records.c.end_rule.is_(None)).limit(1)) is not None
+    changed = {
+        processing: fingerprint(clocks)
+        for processing, clocks in policy.retention.items()
+        if stored.get(_RULES + processing) != fingerprint(clocks)
+    }
+    rebuild = _mostly(connection, sorted(changed))
+    dropped = [index for index in records.indexes if index.name in REBUILT_INDEXES] if rebuild else []
+    for index in dropped:
+        index.drop(connection)
+    undated = (
+        rebuild or connection.scalar(select(records.c.id).where(records.c.end_rule.is_(None)).limit(1)) is not None
+    )
     dated: dict[str, int] = {}
-    updates: dict[str, str] = {}
-    for processing, clocks in sorted(policy.retention.items()):
-        current = fingerprint(clocks)
-        if stored.get(_RULES + processing) != current:
+    for processing in sorted(policy.retention):
+        if processing in changed:
             dated[processing] = _date_processing(connection, policy, processing, true())
-            updates[_RULES + processing] = current
         elif undated:
             dated[processing] = _date_processing(connection, policy, processing, records.c.end_rule.is_(None))
-    _set_meta(connection, updates)
+    for index in dropped:
+        index.create(connection)
+    _set_meta(connection, {_RULES + processing: value for processing, value in changed.items()})
     return dated
 
 

@@ -199,10 +199,12 @@ batch_pseudonyms = Table(
 
 
 def statistics_people(first: int, last: int, at: date, holds: bool, processings: list[str]) -> Select[Any]:
-    """The people whose records of `processings` the batch reduces to statistics (a select of subject ids)."""
+    """The people whose records of `processings` the batch reduces to statistics and who have a NIR (its blind
+    index says so without opening the identity): the pseudonym is computed from it (a select of subject ids)."""
     return (
         select(records.c.subject_id)
-        .where(*_in_batch(first, last, at, holds), _of_processings(processings))
+        .join(subjects, subjects.c.id == records.c.subject_id)
+        .where(*_in_batch(first, last, at, holds), _of_processings(processings), subjects.c.nir_index.is_not(None))
         .distinct()
     )
 

@@ -181,7 +181,7 @@ def sweep(
         lock.release(env.engine, holder)
 
 
-def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | None, keys: Keys | None) -> None:
+def _destroy(gate: Gate, row: Any, holder: str, size: int, progress: Progress | None, keys: Keys | None = None) -> None:
     env = gate.env
     run_id, at = int(row.id), row.at
     keep = _statistics_processings(gate)
