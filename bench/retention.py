@@ -231,7 +231,9 @@ def main() -> None:
         )
     if "postgresql" in by_engine:
         pg = by_engine["postgresql"]
-        parts.append(f"pg_records_per_min={pg.per_min:.0f} pg_vs_floor={pg.vs_floor:.2f} pg_end_dates_s={pg.ends_s:.1f}")
+        parts.append(
+            f"pg_records_per_min={pg.per_min:.0f} pg_vs_floor={pg.vs_floor:.2f} pg_end_dates_s={pg.ends_s:.1f}"
+        )
     print(f"RESULT retention {' '.join(parts)} subjects={args.subjects} load={load[0]:.1f}")
 
 
