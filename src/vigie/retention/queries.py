@@ -154,9 +154,20 @@ def next_batch(connection: Connection, at: date, after: int, size: int, holds: b
     """The ids of the next due records above `after`, in id order, locked where the engine can (PostgreSQL);
     SQLite is already serialised by the write the batch began with."""
     query = select(records.c.id).where(records.c.id > after, *due(at, holds=holds)).order_by(records.c.id).limit(size)
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update(of=records)
-    return [int(i) for i in connection.scalars(query).all()]
+    if connection.dialect.name != "postgresql":
+        return [int(i) for i in connection.scalars(query).all()]
+    # PostgreSQL's planner, counting on many due rows above the cursor, would read the whole table and sort it at
+    # every batch (a cost growing with the table times the batches); walking the primary key from the cursor
+    # stops after `size` due rows. Only for this statement, within the batch's transaction.
+    for setting in _PLANNER:
+        connection.exec_driver_sql(f"SET LOCAL {setting} = off")
+    ids = [int(i) for i in connection.scalars(query.with_for_update(of=records)).all()]
+    for setting in _PLANNER:  # (a failed statement rolls the transaction back, settings included)
+        connection.exec_driver_sql(f"SET LOCAL {setting} = on")
+    return ids
+
+
+_PLANNER = ("enable_seqscan", "enable_bitmapscan", "enable_sort")
 
 
 def _in_batch(first: int, last: int, at: date, holds: bool, table: Any = records) -> list[ColumnElement[bool]]:
@@ -264,7 +275,8 @@ def emptied_by_batch(first: int, last: int, at: date, holds: bool) -> ColumnElem
         .subquery("in_batch")
     )
     other = records.alias("other")
-    total = select(func.count()).select_from(other).where(other.c.subject_id == subjects.c.id).scalar_subquery()
+    # Counted for the batch's people only: correlated to `subjects`, PostgreSQL evaluated it for every person.
+    total = select(func.count()).select_from(other).where(other.c.subject_id == in_batch.c.subject_id).scalar_subquery()
     return and_(subjects.c.id == in_batch.c.subject_id, total == in_batch.c.n)
 
 
