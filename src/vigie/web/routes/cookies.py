@@ -4,6 +4,7 @@ the consent slice's (`vigie.consent`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -25,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 PATH = "/gestion-des-cookies"
 _FIRST_PARTY = ("atid", "atidx", "idrxvr")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def get_consent(request: Request) -> ConsentService:
@@ -38,7 +40,7 @@ def _return_path(value: str | None) -> str:
     """Where to go after the choice: a path of this site only (never `//host` nor a URL), else the home page."""
     if not value or len(value) > 200 or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+    if _CONTROL.search(value):
         return "/"
     return value
 
