@@ -103,10 +103,20 @@ class ProcessJournal:
     """`Journal`'s surface, with the writing done by a child process; `close()` it or use it in a `with`."""
 
     RESPAWN_PAUSE_MAX = 5.0  # seconds between restarts of a writer that keeps dying at once
+    IN_FLIGHT = 2  # idle commit: groups handed to the writer before the next one waits (one commits, one queued)
 
     def __init__(
-        self, database_url: str, keyring: Keyring, *, max_group: int = MAX_GROUP, max_delay: float = MAX_DELAY
+        self,
+        database_url: str,
+        keyring: Keyring,
+        *,
+        max_group: int = MAX_GROUP,
+        max_delay: float | None = MAX_DELAY,
     ) -> None:
+        """`max_delay=None` (the default) is idle commit, as in `Journal`: the sender thread hands the open group
+        to the writer process as soon as fewer than `IN_FLIGHT` are there, and it grows meanwhile (a burst
+        submitted while the sender waits for the interpreter lock stays one group); a number holds each group
+        that long."""
         self._database_url = database_url
         self._signing_seed = keyring.signing_seed
         self._max_group = max_group
@@ -120,9 +130,9 @@ class ProcessJournal:
         self._failure: str | None = None
         self.restarts = 0
         self._start_writer()
-        self._timer = threading.Thread(target=self._send_aged, name="vigie-audit-timer", daemon=True)
+        self._sender = threading.Thread(target=self._send_open, name="vigie-audit-sender", daemon=True)
+        self._sender.start()
         self._reader = threading.Thread(target=self._read_acks, name="vigie-audit-acks", daemon=True)
-        self._timer.start()
         self._reader.start()
 
     def _start_writer(self) -> None:
@@ -190,7 +200,7 @@ class ProcessJournal:
                     self._pipe.send(None)
                 self._wake.notify()
         self._reader.join()
-        self._timer.join()
+        self._sender.join()
         self._process.join(timeout=10)
         self._pipe.close()
 
@@ -215,15 +225,23 @@ class ProcessJournal:
             group.error = JournalError(f"processus d'écriture du journal injoignable : {error}")
             group.finish()
 
-    def _send_aged(self) -> None:
-        """Send the open group once it is `max_delay` old, so a lone entry is never held back longer."""
+    def _send_open(self) -> None:
+        """The sender thread: hand the open group over when the writer process has room for it (idle commit),
+        or once it is `max_delay` old, so a lone entry is never held back longer."""
+        delay = self._max_delay
         with self._lock:
             while not self._closing:
                 group = self._open
                 if group is None or self._broken:
-                    self._wake.wait(self._max_delay if self._broken else None)
+                    self._wake.wait()  # woken by a new group, by an acknowledgement or by a new writer
                     continue
-                remaining = group.opened + self._max_delay - monotonic()
+                if delay is None:
+                    if len(self._in_flight) < self.IN_FLIGHT:
+                        self._send(group)
+                    else:
+                        self._wake.wait()
+                    continue
+                remaining = group.opened + delay - monotonic()
                 if remaining <= 0:
                     self._send(group)
                 else:
@@ -245,6 +263,7 @@ class ProcessJournal:
             with self._lock:
                 group = self._in_flight.popleft()
                 self._failure = failure
+                self._wake.notify()  # the sender: the writer process has room for the next group
             if monotonic() - self._started > 1.0:
                 pause = 0.0  # the writer lived: the next death is not a crash loop
             if result is None:
