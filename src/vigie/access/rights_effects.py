@@ -9,6 +9,7 @@ of another organisation hears the same refusal as for an unknown person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -162,11 +163,22 @@ class RightsEffects:
         return processing
 
     def restrict(
-        self, agent_id: AgentId, subject_id: SubjectId, today: date, *, lift: bool = False, source: str | None = None
+        self,
+        agent_id: AgentId,
+        subject_id: SubjectId,
+        today: date,
+        *,
+        lift: bool = False,
+        also: Callable[[Connection], None] | None = None,
+        source: str | None = None,
     ) -> None:
-        """Limit every use of the person's data but storage and legal claims (or lift the limitation)."""
+        """Limit every use of the person's data but storage and legal claims (or lift the limitation). `also`
+        writes the caller's record of it (the request lifted) in the same transaction, and raises to leave both
+        undone. The entry is durable first, as for an erasure."""
         self._decided(agent_id, subject_id, None, today, Action.STORE, AuditAction.CHANGE, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             vault.set_restricted(connection, subject_id, not lift)
 
     def object_to(

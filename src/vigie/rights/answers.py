@@ -133,6 +133,10 @@ def request_json(request: Request) -> dict[str, Any]:
         "decided_on": day(request.decided_on),
         "decided_by": request.decided_by,
         "answered_on": day(request.answered_on),
+        "lifted_on": day(request.lifted_on),
+        "lifted_by": request.lifted_by,
+        "lift_told_on": day(request.lift_told_on),
+        "lift_reason": request.lift_reason,
     }
 
 
