@@ -121,8 +121,7 @@ def run_engine(name: str, url: str, args: argparse.Namespace, console: Console) 
 
         def answer(subject: int) -> object:
             everything = service.effects.read_everything(DPO, SubjectId(subject), env.clock.today())
-            with connect(env.engine) as connection:
-                content = access_answer(connection, env.register, env.keyring, everything)
+            content = access_answer(env.register, env.keyring, everything)
             return json.dumps(content, ensure_ascii=False, default=str)
 
         for subject in readers[:5]:

@@ -5,17 +5,15 @@ by `letters` as HTML and PDF.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
-
 from vigie.access.rights_effects import Everything
-from vigie.agents import load_agent
 from vigie.audit.chain import Entry
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.crypto import Keyring, blind_index
+from vigie.model import Agent
 from vigie.register import Register
 from vigie.register.models import Processing
 from vigie.rights.model import KIND_LABELS, OUTCOME_LABELS, Request
@@ -76,29 +74,28 @@ def _describe(register: Register, processing: Processing, categories: Iterable[s
     }
 
 
-def accesses(connection: Connection, keyring: Keyring, entries: list[Entry]) -> list[dict[str, Any]]:
+def accesses(keyring: Keyring, entries: list[Entry], agents: Mapping[str, Agent]) -> list[dict[str, Any]]:
     """The accesses to the person's data: when, which organisation, which role, for which purpose; agents
-    pseudonymised. Decisions without a read (checks) are left out; refusals are kept, marked."""
-    agents: dict[str, tuple[str, list[str]]] = {}
-    for agent_id in {e.agent_id for e in entries if e.agent_id is not None}:
-        agent = load_agent(connection, agent_id)
-        if agent is not None:
-            agents[agent_id] = (agent.organisation, sorted(agent.roles))
+    pseudonymised (once per agent). Decisions without a read (checks) are left out; refusals are kept, marked."""
+    known = {agent_id: (agent.organisation, sorted(agent.roles)) for agent_id, agent in agents.items()}
+    pseudonyms: dict[str | None, str | None] = {}
     shown = []
     for entry in entries:
         if entry.action == AuditAction.DECIDE.value:
             continue
-        organisation, roles = agents.get(entry.agent_id or "", (None, []))
+        organisation, roles = known.get(entry.agent_id or "", (None, []))
+        if entry.agent_id not in pseudonyms:
+            pseudonyms[entry.agent_id] = agent_pseudonym(keyring, entry.agent_id)
         shown.append(
             {
                 "at": entry.at,
                 "action": ACTION_LABELS.get(AuditAction(entry.action), entry.action),
                 "allowed": bool(entry.allowed),
                 "organisation": organisation,
-                "roles": roles,
+                "roles": list(roles),
                 "purpose": entry.purpose,
                 "recipient": entry.recipient,
-                "agent": agent_pseudonym(keyring, entry.agent_id),
+                "agent": pseudonyms[entry.agent_id],
             }
         )
     return shown
@@ -141,7 +138,7 @@ def request_json(request: Request) -> dict[str, Any]:
 
 
 def access_answer(
-    connection: Connection, register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
+    register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
 ) -> dict[str, Any]:
     """Everything held on the person, per processing, decrypted, with the register's account of each and the
     accesses made (an access request; without the records, an information request)."""
@@ -176,7 +173,7 @@ def access_answer(
             "identity": view.identity if with_records else {},
         },
         "processings": processings,
-        "accesses": accesses(connection, keyring, everything.accesses),
+        "accesses": accesses(keyring, everything.accesses, everything.agents),
         "rights": [label for label in RIGHT_LABELS.values()]
         + ["droit à la portabilité (traitements fondés sur le consentement)"],
     }
