@@ -308,6 +308,10 @@ def goals_table(
     return table, figures
 
 
+def _grouping(seconds: float | None) -> str:
+    return "formed while the writer is busy (idle commit)" if seconds is None else f"or {seconds * 1000:.0f} ms"
+
+
 def audited_line(run: audited.Audited) -> str:
     pipeline = (
         "strict: each window waits for its receipt"
@@ -318,7 +322,7 @@ def audited_line(run: audited.Audited) -> str:
     return (
         f"audited, {where}, {pipeline}: [bold]{run.per_s:,.0f} decisions/s[/] over {run.decisions:,} "
         f"(SQLite WAL, windows of {audited.WINDOW}, groups of ≤{audited.GROUP_ENTRIES} "
-        f"or {audited.GROUP_SECONDS * 1000:.0f} ms); "
+        f"{_grouping(audited.GROUP_SECONDS)}); "
         f"{run.journal_rows:,} entries stored, chain {'verified' if run.verified else 'NOT verified'}; "
         f"deciding+submitting {run.submit_s / run.decisions * 1e6:.1f} µs/decision, waiting for receipts "
         f"{run.wait_s / run.decisions * 1e6:.1f} µs/decision"

@@ -33,7 +33,7 @@ from vigie.store import connect, migrate, open_database
 
 WINDOW = 100
 GROUP_ENTRIES = 100
-GROUP_SECONDS = 0.010
+GROUP_SECONDS: float | None = None  # the service's default: idle commit (a number: wait that long for a group)
 
 
 @dataclass(frozen=True)

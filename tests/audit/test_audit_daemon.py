@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 import threading
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
@@ -67,3 +69,26 @@ def test_a_lone_entry_is_written_within_the_group_delay(engine: Engine, keyring:
     with ProcessJournal(url_of(engine), keyring, max_delay=0.01) as journal:
         receipt = journal.submit(event(1))
         assert receipt.wait(timeout=5) == 1  # not held back waiting for 99 more
+
+
+def test_by_default_a_lone_entry_goes_to_the_writer_at_once(engine: Engine, keyring: Keyring) -> None:
+    """Idle commit: a fixed 10 ms wait for company would put each of these appends at 10 ms or more."""
+    migrate(engine)
+    took: list[float] = []
+    with ProcessJournal(url_of(engine), keyring) as journal:
+        journal.append(event(0))  # the writer process is up
+        for i in range(1, 22):
+            started = time.perf_counter()
+            journal.append(event(i))
+            took.append(time.perf_counter() - started)
+    assert statistics.median(took) < 0.005
+
+
+def test_by_default_entries_that_arrive_while_the_writer_is_busy_share_groups(engine: Engine, keyring: Keyring) -> None:
+    migrate(engine)
+    with ProcessJournal(url_of(engine), keyring) as journal:
+        receipts = [journal.submit(event(i)) for i in range(600)]
+        assert [receipt.wait(timeout=30) for receipt in receipts] == list(range(1, 601))
+    groups = {id(receipt._group) for receipt in receipts}
+    assert len(groups) < 100  # at most two single entries go ahead; the rest gathered while those were written
+    assert check(engine, keyring).ok

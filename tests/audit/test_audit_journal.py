@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -104,6 +105,42 @@ def test_a_lone_entry_is_committed_after_the_delay_without_waiting_for_company(
         assert receipt.wait(timeout=5) == 1
         assert time.monotonic() - started < 2
         assert journal.groups == [1]
+
+
+def test_by_default_a_lone_entry_is_committed_at_once_without_waiting_for_company(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    """Idle commit: with the writer free, each of these appends is one commit of its own, with no delay to wait
+    (a fixed 10 ms wait for company would put every one of them at 10 ms or more)."""
+    took: list[float] = []
+    with CountingJournal(engine, keyring) as journal:
+        for i in range(21):
+            started = time.perf_counter()
+            journal.append(make_event(i))
+            took.append(time.perf_counter() - started)
+    assert journal.groups == [1] * 21
+    assert statistics.median(took) < 0.005
+
+
+def test_by_default_what_arrives_during_a_commit_makes_up_the_next_groups(
+    engine: Engine, keyring: Keyring, make_event: EventFactory
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    class HeldJournal(CountingJournal):
+        def _write(self, events: list[AuditEvent]) -> int:
+            if not self.groups:  # the first commit waits until the test lets it go
+                entered.set()
+                release.wait(10)
+            return super()._write(events)
+
+    with HeldJournal(engine, keyring) as journal:
+        first = journal.submit(make_event(0))
+        assert entered.wait(10)
+        rest = [journal.submit(make_event(i)) for i in range(1, 151)]
+        release.set()
+        assert [receipt.wait(timeout=30) for receipt in [first, *rest]] == list(range(1, 152))
+    assert journal.groups == [1, 100, 50]
 
 
 def test_nothing_is_released_before_it_is_committed(engine: Engine, keyring: Keyring, make_event: EventFactory) -> None:

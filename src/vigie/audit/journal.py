@@ -1,9 +1,14 @@
 """The journal writer: group commit, so that every access is traced durably without a commit per entry.
 
-Callers `submit` events and get a `Receipt`; one writer thread takes them in groups (at most `max_group`
-entries, or whatever arrived within `max_delay` of the group's first one), chains them, inserts the group in
-one transaction, signs the new head and commits; only then are the receipts resolved. Nothing is released
-before its entry is committed.
+Callers `submit` events and get a `Receipt`; one writer thread takes them in groups, chains them, inserts the
+group in one transaction, signs the new head and commits; only then are the receipts resolved. Nothing is
+released before its entry is committed.
+
+Groups form by themselves (« idle commit »): the writer takes whatever is waiting as soon as it is free, at most
+`max_group` entries, so a lone entry is committed at once and never waits for company, while under load the
+entries that arrive during one commit make up the next group. A fixed `max_delay` (wait that long after a
+group's first entry for others to join) is still accepted, for tests that need a given grouping; it only ever
+adds latency.
 
 Writers never fork the chain: each group starts by locking the head row (`UPDATE … RETURNING`: a row lock on
 PostgreSQL, the database write lock on SQLite) and chains from what it reads there, so a second writer (another
@@ -41,7 +46,7 @@ from vigie.crypto import Keyring
 from vigie.errors import InvalidInput, JournalError
 
 MAX_GROUP = 100
-MAX_DELAY = 0.010
+MAX_DELAY: float | None = None  # idle commit: no waiting for a group to fill
 AUDIT_CATEGORIES = ("connection_logs",)
 _ACTION_TEXT = {action: action.value for action in AuditAction}
 log = logging.getLogger(__name__)
@@ -201,7 +206,7 @@ class Journal:
         keyring: Keyring,
         *,
         max_group: int = MAX_GROUP,
-        max_delay: float = MAX_DELAY,
+        max_delay: float | None = MAX_DELAY,
         power_safe: bool = False,
     ) -> None:
         """By default a commit is as durable as the store makes it: on SQLite (WAL, synchronous=NORMAL) an
@@ -324,13 +329,14 @@ class Journal:
             self._failure = None  # the journal writes: the failure was the culprit's own
 
     def _next_group(self) -> _Group | None:
-        """With the lock held: the next group to write, waiting for one to fill or to age; None once closed."""
+        """With the lock held: the next group to write (at once when idle commit, else once it is `max_delay`
+        old), waiting for an entry when there is none; None once closed."""
         while True:
             if self._ready:
                 return self._ready.popleft()
             group = self._open
             if group is not None:
-                remaining = group.opened + self._max_delay - monotonic()
+                remaining = 0.0 if self._max_delay is None else group.opened + self._max_delay - monotonic()
                 if remaining <= 0 or self._closing:
                     self._open = None
                     return group
