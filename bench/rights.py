@@ -132,7 +132,7 @@ def run_engine(name: str, url: str, args: argparse.Namespace, console: Console) 
 
         done = 0
         lock = threading.Lock()
-        queue = list(readers)
+        queue = list(readers) * args.rounds  # long enough that a moment of load elsewhere does not decide it
 
         def worker() -> None:
             nonlocal done
@@ -210,6 +210,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="access requests answered")
     parser.add_argument("--erasures", type=int, default=50, help="erasures granted")
     parser.add_argument("--threads", type=int, default=2, help="threads answering for answers/s")
+    parser.add_argument("--rounds", type=int, default=3, help="times each person is answered for answers/s")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server: run there too")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args()

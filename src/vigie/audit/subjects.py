@@ -43,8 +43,13 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-_THROUGH = Prepared(select(_M.value).where(_M.key == bindparam("key")))
-_UPTO = Prepared(select(func.coalesce(func.max(_E.seq), literal_column("0"))))
+# Where the index stands and where the journal ends, in one round trip (run on every access answer).
+_LAG = Prepared(
+    select(
+        select(_M.value).where(_M.key == bindparam("key")).scalar_subquery(),
+        select(func.coalesce(func.max(_E.seq), literal_column("0"))).scalar_subquery(),
+    )
+)
 _LOCK = update(settings_table).where(_M.key == THROUGH_KEY).values(value=_M.value).returning(_M.value)
 _COPY = (
     insert(audit_subject_index)
@@ -88,9 +93,9 @@ def catch_up(connection: Connection, *, lag: int = 1) -> int:
     entry committed meanwhile is left for the next catch-up, not skipped. Statements are built once (this runs
     on every access answer).
     """
-    seen = _THROUGH.first(connection, {"key": THROUGH_KEY})
-    upto = int(_UPTO.first(connection, {})[0])  # type: ignore[index]
-    if seen is not None and upto - int(seen[0]) < max(lag, 1):
+    seen, last = _LAG.first(connection, {"key": THROUGH_KEY})  # type: ignore[misc]
+    upto = int(last)
+    if seen is not None and upto - int(seen) < max(lag, 1):
         return 0
     locked = connection.execute(_LOCK).first()
     if locked is None:  # a database migrated before the table existed: start from the beginning

@@ -17,7 +17,7 @@ from vigie.model import Agent
 from vigie.register import Register
 from vigie.register.models import Processing
 from vigie.rights.model import KIND_LABELS, OUTCOME_LABELS, Request
-from vigie.taxonomy import CATEGORY_LABELS, LEGAL_BASIS_LABELS, RIGHT_LABELS, Category, Theme
+from vigie.taxonomy import CATEGORY_LABELS, LEGAL_BASIS_LABELS, RIGHT_LABELS, SubjectKind, Theme
 
 # Where the data comes from, by theme: the register has no field for it, so the answer derives it from the theme
 # (documented in docs/rights.md).
@@ -42,11 +42,33 @@ def agent_pseudonym(keyring: Keyring, agent_id: str | None) -> str | None:
     return "agent-" + blind_index(keyring, "agent-in-answer", agent_id).hex()[:10]
 
 
+_CATEGORY_LABELS = {category.value: label for category, label in CATEGORY_LABELS.items()}
+
+
 def _category(name: str) -> str:
-    return CATEGORY_LABELS.get(Category(name), name) if name in Category._value2member_map_ else name
+    return _CATEGORY_LABELS.get(name, name)
 
 
 _DESCRIBED: dict[tuple[int, str, tuple[str, ...]], dict[str, Any]] = {}
+# Per register and kind of person: each processing with its account for that kind (None when it uses nothing of
+# that kind), built once, so that an answer walks a ready list; its values are tuples, shared read-only.
+_BY_KIND: dict[tuple[int, SubjectKind], tuple[tuple[Processing, dict[str, Any] | None], ...]] = {}
+
+
+def _accounts_for(register: Register, kind: SubjectKind) -> tuple[tuple[Processing, dict[str, Any] | None], ...]:
+    key = (id(register), kind)
+    found = _BY_KIND.get(key)
+    if found is None:
+        built = []
+        for processing in register.processings.values():
+            if processing.id == "rights_requests":
+                continue
+            used = [c.value for c in processing.categories(kind)]
+            account = _describe(register, processing, used) if used else None
+            frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in account.items()} if account else None
+            built.append((processing, frozen))
+        found = _BY_KIND[key] = tuple(built)
+    return found
 
 
 def describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
@@ -155,14 +177,11 @@ def access_answer(
             }
         )
     processings = []
-    for processing in register.processings.values():
-        if processing.id == "rights_requests":
-            continue
-        used = processing.categories(view.kind)
+    for processing, account in _accounts_for(register, view.kind):
         held = by_processing.get(processing.id, [])
-        if not used and not held:
+        if account is None and not held:
             continue
-        entry = describe(register, processing, [c.value for c in used])
+        entry = dict(account) if account is not None else describe(register, processing, [])
         entry["records"] = held if with_records else []
         entry["records_held"] = len(held)
         processings.append(entry)
