@@ -197,12 +197,15 @@ class RightsEffects:
         processings: list[str],
         today: date,
         *,
+        also: Callable[[Connection], None] | None = None,
         source: str | None = None,
     ) -> None:
         """Record the person's objection to each processing (or the withdrawal of consent, for consent-based
-        ones)."""
+        ones); `also` as for `restrict`."""
         self._decided(agent_id, subject_id, None, today, Action.STORE, AuditAction.CHANGE, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             for processing in processings:
                 if processing in self.env.policy.consent_purposes:
                     vault.withdraw_consent(connection, subject_id, processing, today)
@@ -215,13 +218,17 @@ class RightsEffects:
         processings: list[str],
         today: date,
         *,
+        also: Callable[[Connection], None] | None = None,
         source: str | None = None,
     ) -> tuple[int, bool]:
         """Destroy the person's records of `processings` (one statement), and the whole subject with its key
         when nothing is left; returns (records destroyed, subject shredded). The entry is durable first: the
-        destruction cannot wait for it inside its transaction, which on SQLite holds the lock the journal needs."""
+        destruction cannot wait for it inside its transaction, which on SQLite holds the lock the journal needs.
+        `also` as for `restrict` (the request decided in the same commit)."""
         self._decided(agent_id, subject_id, None, today, Action.DESTROY, AuditAction.DESTROY, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             for processing in processings:
                 if processing in self.env.policy.consent_purposes:
                     vault.withdraw_consent(connection, subject_id, processing, today)
