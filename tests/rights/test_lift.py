@@ -125,7 +125,7 @@ def test_a_dpo_of_another_organisation_cannot_lift(world: World) -> None:
 def test_a_lift_that_loses_a_race_writes_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """When the request moved between the checks and the write (another lift won), the person stays limited."""
     limited = _limited(world)
-    monkeypatch.setattr("vigie.rights.lifting.queries.change", lambda *args, **kwargs: False)
+    monkeypatch.setattr("vigie.rights.service.queries.change", lambda *args, **kwargs: False)
     with pytest.raises(InvalidInput, match="changé entre-temps"):
         lift(world.service, DPO, limited.id, world.env.clock.today(), "vérification terminée")
     assert not _uses_allowed(world)

@@ -7,6 +7,7 @@ and the request records it in the same transaction as the person's state; bad in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ from sqlalchemy import Connection
 from vigie.errors import InvalidInput
 from vigie.ids import AgentId
 from vigie.model import SubjectState
-from vigie.rights import letters, queries
+from vigie.rights import letters
 from vigie.rights.letters import french_date
 from vigie.rights.model import Outcome, Request, RequestKind, Status
 from vigie.rights.service import RightsService
@@ -27,10 +28,6 @@ class Lifted:
 
     request: Request
     html: str
-
-
-class _Moved(Exception):
-    """The request changed between the checks and the write (another lift won): nothing is written."""
 
 
 def _refusal(request: Request, state: SubjectState | None, told_on: date, today: date) -> InvalidInput | None:
@@ -76,16 +73,11 @@ def lift(
         service.refuse(agent_id, refusal, source=source)
     values = {"lifted_on": today, "lifted_by": agent_id, "lift_told_on": told_on, "lift_reason": reason}
 
-    def record(connection: Connection) -> None:
-        if not queries.change(connection, request.id, (Status.DECIDED, Status.ANSWERED), values, unlifted=True):
-            raise _Moved
+    def unrestrict(also: Callable[[Connection], None]) -> None:
+        service.effects.restrict(agent_id, request.subject_id, today, lift=True, also=also, source=source)
 
-    try:
-        service.effects.restrict(agent_id, request.subject_id, today, lift=True, also=record, source=source)
-    except _Moved:
-        moved = InvalidInput("demande", str(request.id), "la demande a changé entre-temps : relisez-la")
-        service.refuse(agent_id, moved, source=source)
-    lifted = service.load(agent_id, request.id, source)
+    closed = (Status.DECIDED, Status.ANSWERED)
+    lifted = service.apply(agent_id, request, closed, values, unrestrict, source, unlifted=True)
     return Lifted(lifted, letters.lift_html(service.env.register, lifted))
 
 

@@ -29,8 +29,8 @@ from vigie.rights.parsing import ExtensionReason
 from vigie.store import connect
 
 _DETAILS = "rights_request"
-# What a decision does to the person's data, given the write that records the decision in the same commit.
-_Effect = Callable[[Callable[[Connection], None]], None]
+# What a decision does to the person's data, given the write that records it on the request in the same commit.
+Effect = Callable[[Callable[[Connection], None]], None]
 
 
 class _Moved(Exception):
@@ -234,7 +234,7 @@ class RightsService:
         self._open(agent_id, request, source)
         state = decision.subject
         assert state is not None
-        effect: _Effect | None = None
+        effect: Effect | None = None
         if unfounded is not None:
             found = grounds.unfounded(unfounded)
         else:
@@ -248,12 +248,27 @@ class RightsService:
         }
         if effect is None:
             return self._change(agent_id, request, (Status.OPEN,), values, source)
+        return self.apply(agent_id, request, (Status.OPEN,), values, effect, source)
+
+    def apply(
+        self,
+        agent_id: AgentId,
+        request: Request,
+        expected: tuple[Status, ...],
+        values: dict[str, Any],
+        effect: Effect,
+        source: str | None,
+        *,
+        unlifted: bool = False,
+    ) -> Request:
+        """Apply `effect` to the person's data and record `values` on the request in the same commit, neither
+        without the other; a request that moved meanwhile (no longer in `expected`) is refused, nothing written."""
 
         def record(connection: Connection) -> None:
-            if not queries.change(connection, request.id, (Status.OPEN,), values):
+            if not queries.change(connection, request.id, expected, values, unlifted=unlifted):
                 raise _Moved
 
-        try:  # the effect and the decision in one commit: neither without the other
+        try:
             effect(record)
         except _Moved:
             moved = InvalidInput("demande", str(request.id), "la demande a changé entre-temps : relisez-la")
@@ -270,7 +285,7 @@ class RightsService:
         rectified: tuple[int, dict[str, Any]] | None,
         today: date,
         source: str | None,
-    ) -> tuple[tuple[Ruling, ...], _Effect | None]:
+    ) -> tuple[tuple[Ruling, ...], Effect | None]:
         """The rulings, and what granting them does to the person's data (applied by `decide` with the decision
         in one commit); a rectification is applied here."""
         held: dict[str, list[grounds.Held]] = {}
