@@ -113,8 +113,10 @@ class ProcessJournal:
         max_group: int = MAX_GROUP,
         max_delay: float | None = MAX_DELAY,
     ) -> None:
-        """`max_delay=None` (the default) is idle commit, as in `Journal`: a group goes to the writer process as
-        soon as fewer than `IN_FLIGHT` are there, and grows meanwhile; a number holds each group that long."""
+        """`max_delay=None` (the default) is idle commit, as in `Journal`: the sender thread hands the open group
+        to the writer process as soon as fewer than `IN_FLIGHT` are there, and it grows meanwhile (a burst
+        submitted while the sender waits for the interpreter lock stays one group); a number holds each group
+        that long."""
         self._database_url = database_url
         self._signing_seed = keyring.signing_seed
         self._max_group = max_group
@@ -128,12 +130,8 @@ class ProcessJournal:
         self._failure: str | None = None
         self.restarts = 0
         self._start_writer()
-        self._timer: threading.Thread | None = None
-        if max_delay is not None:
-            self._timer = threading.Thread(
-                target=self._send_aged, args=(max_delay,), name="vigie-audit-timer", daemon=True
-            )
-            self._timer.start()
+        self._sender = threading.Thread(target=self._send_open, name="vigie-audit-sender", daemon=True)
+        self._sender.start()
         self._reader = threading.Thread(target=self._read_acks, name="vigie-audit-acks", daemon=True)
         self._reader.start()
 
@@ -161,7 +159,7 @@ class ProcessJournal:
             rows = group.events
             rows.append(row)
             index = len(rows) - 1
-            if index + 1 >= self._max_group or self._writer_free():
+            if index + 1 >= self._max_group:
                 self._send(group)
         return Receipt(group, index)
 
@@ -202,8 +200,7 @@ class ProcessJournal:
                     self._pipe.send(None)
                 self._wake.notify()
         self._reader.join()
-        if self._timer is not None:
-            self._timer.join()
+        self._sender.join()
         self._process.join(timeout=10)
         self._pipe.close()
 
@@ -215,10 +212,6 @@ class ProcessJournal:
 
     def _why(self) -> str:
         return f" ({self._broken})" if self._broken else ""
-
-    def _writer_free(self) -> bool:
-        """With the lock held: whether idle commit hands the open group over now."""
-        return self._max_delay is None and len(self._in_flight) < self.IN_FLIGHT and not self._broken
 
     def _send(self, group: _Group) -> None:
         """With the lock held: hand a group to the writer process (groups are acknowledged in this order)."""
@@ -232,14 +225,21 @@ class ProcessJournal:
             group.error = JournalError(f"processus d'écriture du journal injoignable : {error}")
             group.finish()
 
-    def _send_aged(self, delay: float) -> None:
-        """With a fixed `max_delay`: send the open group once it is `delay` old, so a lone entry is never held
-        back longer."""
+    def _send_open(self) -> None:
+        """The sender thread: hand the open group over when the writer process has room for it (idle commit),
+        or once it is `max_delay` old, so a lone entry is never held back longer."""
+        delay = self._max_delay
         with self._lock:
             while not self._closing:
                 group = self._open
                 if group is None or self._broken:
-                    self._wake.wait(delay if self._broken else None)
+                    self._wake.wait()  # woken by a new group, by an acknowledgement or by a new writer
+                    continue
+                if delay is None:
+                    if len(self._in_flight) < self.IN_FLIGHT:
+                        self._send(group)
+                    else:
+                        self._wake.wait()
                     continue
                 remaining = group.opened + delay - monotonic()
                 if remaining <= 0:
@@ -263,8 +263,7 @@ class ProcessJournal:
             with self._lock:
                 group = self._in_flight.popleft()
                 self._failure = failure
-                if self._open is not None and self._writer_free():
-                    self._send(self._open)  # idle commit: what gathered during that commit goes next
+                self._wake.notify()  # the sender: the writer process has room for the next group
             if monotonic() - self._started > 1.0:
                 pause = 0.0  # the writer lived: the next death is not a crash loop
             if result is None:
@@ -302,8 +301,6 @@ class ProcessJournal:
             self._start_writer()
             self.restarts += 1
             self._broken = None
-            if self._open is not None and self._writer_free():
-                self._send(self._open)  # entries held while the writer was down
             self._wake.notify_all()
         return True
 

@@ -13,12 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from vigie.access.agent_admin import AgentAdmin
-from vigie.bootstrap import prepare
 from vigie.cli.app import app, err, out
-from vigie.cli.environment import accounts_service
+from vigie.cli.environment import accounts_service, environment
 from vigie.cli.options import Database, Json
 from vigie.errors import InvalidInput
-from vigie.settings import load_settings
 
 agent_app = typer.Typer(
     help="Les agents, leurs jetons d'accès à l'API et leur connexion au navigateur.", no_args_is_help=True
@@ -31,11 +29,8 @@ AgentArg = Annotated[str, typer.Argument(help="identifiant de l'agent", metavar=
 
 @contextmanager
 def _admin(database: str | None) -> Iterator[AgentAdmin]:
-    env = prepare(load_settings(database_url=database))
-    try:
+    with environment(database) as env:
         yield AgentAdmin(env)
-    finally:
-        env.engine.dispose()
 
 
 def _date(day: object) -> str:

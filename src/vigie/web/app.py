@@ -101,13 +101,13 @@ def create_app(env: Environment) -> FastAPI:
     errors.install(app)
     openapi.install(app)
     routers = [
+        access_api.router,  # first: the busiest route (audited reads) is matched before the others are tried
         docs_ui.router,
         pages.router,
         accounts.router,
         cookies.router,
         register_api.router,
         health.router,
-        access_api.router,
         audit_api.router,
         password_api.router,
         consent_api.router,
