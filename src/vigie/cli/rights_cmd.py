@@ -260,6 +260,20 @@ def extend(
     _emit(as_json, _flagged(done, today), done, today)
 
 
+def _write_letter(letter: str, html: Path | None, pdf_path: Path | None) -> list[Path]:
+    """Write the letter where the command was asked to (HTML, PDF or both); the paths written."""
+    if html is not None:
+        html.write_text(letter, encoding="utf-8")
+    if pdf_path is not None:
+        pdf_path.write_bytes(pdf(letter))
+    return [path for path in (html, pdf_path) if path is not None]
+
+
+def _print_written(paths: list[Path]) -> None:
+    for path in paths:
+        out.print(f"Lettre écrite : {path}", markup=False)
+
+
 @rights_app.command("answer")
 @journaled("request", "agent")
 def answer_request(
@@ -276,17 +290,12 @@ def answer_request(
         agent_id = _agent(service, agent)
         number = service.gate.admit(lambda: parse.request_id(request), agent_id=agent_id)
         reply = answer(service, agent_id, number)
-    if html is not None:
-        html.write_text(reply.html, encoding="utf-8")
-    if pdf_path is not None:
-        pdf_path.write_bytes(pdf(reply.html))
+    written = _write_letter(reply.html, html, pdf_path)
     if as_json:
         out.print_json(json.dumps(reply.as_json(), ensure_ascii=False, default=str))
         return
     _print_request(reply.request, service.env.clock.today())
-    for path in (html, pdf_path):
-        if path is not None:
-            out.print(f"Lettre écrite : {path}", markup=False)
+    _print_written(written)
 
 
 @rights_app.command("lift")
@@ -312,19 +321,14 @@ def lift_limitation(
             agent_id=agent_id,
         )
         done = lift(service, agent_id, number, told, why)
-    if html is not None:
-        html.write_text(done.html, encoding="utf-8")
-    if pdf_path is not None:
-        pdf_path.write_bytes(pdf(done.html))
+    written = _write_letter(done.html, html, pdf_path)
     today = service.env.clock.today()
     if as_json:
         out.print_json(json.dumps({**_flagged(done.request, today), "letter_html": done.html}, ensure_ascii=False))
         return
     _print_request(done.request, today)
     out.print(f"  Limitation levée le {done.request.lifted_on:%d/%m/%Y} (personne informée le {told:%d/%m/%Y}).")
-    for path in (html, pdf_path):
-        if path is not None:
-            out.print(f"Lettre écrite : {path}", markup=False)
+    _print_written(written)
 
 
 @rights_app.command("notify")
