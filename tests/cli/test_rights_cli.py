@@ -116,3 +116,44 @@ def test_a_decision_on_a_closed_request_is_exit_2_and_another_organisations_dpo_
     assert code == 1 and other["error"]["kind"] == "refused"  # type: ignore[index]
     code, missing = _json(capsys, "rights", "show", "99", "--agent", "paris-dpo")
     assert code == 2 and "demande inconnue" in missing["error"]["message"]  # type: ignore[index]
+
+
+def test_lifting_a_limitation_from_the_command_line_and_bad_input_changing_nothing(
+    person: tuple[int, str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sid, nir, nom = person
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()  # the command runs on the system clock
+    _json(capsys, "rights", "submit", "--agent", "paris-dpo", "--nir", nir, "--kind", "limitation", "--nom", nom)
+    assert _json(capsys, "rights", "decide", "1", "--agent", "paris-dpo")[0] == 0
+    entries = _count(audit_entries)
+    code, early = _json(
+        capsys, "rights", "lift", "1", "--agent", "paris-dpo", "--told-on", (today + timedelta(days=1)).isoformat(),
+        "--reason", "vérification terminée",
+    )  # fmt: skip
+    assert code == 2 and "date à venir" in early["error"]["message"]  # type: ignore[index]
+    code, blank = _json(capsys, "rights", "lift", "1", "--agent", "paris-dpo", "--told-on", today.isoformat(),
+                        "--reason", "  ")  # fmt: skip
+    assert code == 2 and "motif attendu" in blank["error"]["message"]  # type: ignore[index]
+    code, other = _json(capsys, "rights", "lift", "1", "--agent", "lyon-dpo", "--told-on", today.isoformat(),
+                        "--reason", "vérification terminée")  # fmt: skip
+    assert code != 0 and other["error"]["kind"] in ("refused", "bad_input")  # type: ignore[index]
+    assert _count(audit_entries) > entries  # each refusal journaled
+    env = prepare(load_settings())
+    with connect(env.engine) as connection:
+        assert connection.scalar(select(subjects.c.restricted).where(subjects.c.id == sid))  # still limited
+    env.engine.dispose()
+    letter = tmp_path / "levee.pdf"
+    code, lifted = _json(
+        capsys, "rights", "lift", "1", "--agent", "paris-dpo", "--told-on", today.isoformat(),
+        "--reason", "vérification terminée", "--pdf", str(letter),
+    )  # fmt: skip
+    assert code == 0 and lifted["lifted_on"] == today.isoformat() and lifted["lift_told_on"] == today.isoformat()
+    assert "avant qu'elle ne soit levée" in lifted["letter_html"]  # type: ignore[operator]
+    assert letter.read_bytes().startswith(b"%PDF-")
+    env = prepare(load_settings())
+    with connect(env.engine) as connection:
+        assert not connection.scalar(select(subjects.c.restricted).where(subjects.c.id == sid))
+    env.engine.dispose()
+    code, again = _json(capsys, "rights", "lift", "1", "--agent", "paris-dpo", "--told-on", today.isoformat(),
+                        "--reason", "vérification terminée")  # fmt: skip
+    assert code == 2 and "déjà levée" in again["error"]["message"]  # type: ignore[index]

@@ -8,14 +8,16 @@ from datetime import date
 
 import pytest
 from rights_world import DPO, World, intake
+from sqlalchemy import func, select, update
 
 from vigie.access.service import Gate
 from vigie.audit.events import subject_pseudonym
-from vigie.audit.subjects import catch_up, entries_about
+from vigie.audit.subjects import CATCH_UP_LAG, THROUGH_KEY, catch_up, entries_about
 from vigie.errors import InvalidInput
 from vigie.ids import AgentId
 from vigie.rights import RequestKind, answer, letters
 from vigie.store import connect
+from vigie.store.schema import audit_subject_index, settings_table
 
 
 def test_the_per_person_look_up_finds_that_persons_entries_only_and_catches_up_in_batches(world: World) -> None:
@@ -34,6 +36,34 @@ def test_the_per_person_look_up_finds_that_persons_entries_only_and_catches_up_i
             "paris-droits",
             "paris-social",
         ]
+
+
+def test_the_look_up_finds_the_entries_not_indexed_yet_each_once(world: World) -> None:
+    """An answer need not index the journal first: the tail past the index is read too, and an entry is taken
+    from the index or from the tail, never both (where the index stands is read in the look-up's statement)."""
+    gate, today = Gate(world.env, world.journal), world.env.clock.today()
+    gate.check(AgentId("paris-droits"), world.paris, "rights_benefits", ("banking",), today)
+    with connect(world.env.engine) as connection:
+        assert [e.agent_id for e in entries_about(connection, world.env.keyring, world.paris)] == ["paris-droits"]
+        assert catch_up(connection) == 1
+    gate.check(AgentId("paris-social"), world.paris, "social_support", ("social_situation",), today)
+    with connect(world.env.engine) as connection:
+        assert catch_up(connection, lag=CATCH_UP_LAG) == 0  # a short tail is left unindexed
+        both = [e.agent_id for e in entries_about(connection, world.env.keyring, world.paris)]
+        assert both == ["paris-droits", "paris-social"]
+        connection.execute(update(settings_table).where(settings_table.c.key == THROUGH_KEY).values(value="0"))
+        again = [e.agent_id for e in entries_about(connection, world.env.keyring, world.paris)]
+    assert again == ["paris-droits", "paris-social"]  # the index ahead of its mark: no entry twice
+
+
+def test_an_access_answer_leaves_a_short_tail_unindexed(world: World) -> None:
+    """Answering writes nothing but its journal entry while the tail is shorter than `CATCH_UP_LAG`."""
+    made = world.service.submit(DPO, intake(RequestKind.ACCESS))
+    world.service.decide(DPO, made.id)
+    answer(world.service, DPO, made.id)
+    with connect(world.env.engine) as connection:
+        indexed = connection.scalar(select(func.count()).select_from(audit_subject_index))
+    assert indexed == 0
 
 
 def test_an_access_answer_holds_everything_per_processing_and_the_accesses_with_agents_pseudonymised(

@@ -168,3 +168,15 @@ def test_a_dpo_of_another_organisation_cannot_decide(world: World) -> None:
 def test_a_request_that_does_not_exist_is_bad_input(world: World) -> None:
     with pytest.raises(InvalidInput, match="demande inconnue"):
         world.service.decide(DPO, 4242)
+
+
+def test_an_erasure_whose_request_moved_meanwhile_destroys_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The destruction and the decision are one commit: when the request cannot be marked decided (another
+    decision won), nothing is destroyed."""
+    made = world.service.submit(DPO, intake(RequestKind.ERASURE, processings=("service_offers",)))
+    monkeypatch.setattr("vigie.rights.service.queries.change", lambda *args, **kwargs: False)
+    with pytest.raises(InvalidInput, match="changé entre-temps"):
+        world.service.decide(DPO, made.id)
+    assert _processings(world) == {"rights_benefits", "service_offers", "fraud_control"}

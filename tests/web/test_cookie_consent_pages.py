@@ -130,9 +130,15 @@ def test_the_return_path_never_leaves_the_site(web: TestClient) -> None:
     with web:
         _, outside = _choose(web, "tout_refuser", retour="//exemple.org/piege")
         _, url = _choose(web, "tout_refuser", retour="https://exemple.org/")
+        _, split = _choose(web, "tout_refuser", retour="/page\r\nSet-Cookie: piege=1")
+        _, deleted = _choose(web, "tout_refuser", retour="/page\x7f")
+        _, kept = _choose(web, "tout_refuser", retour="/politique-de-confidentialite#cookies")
 
     assert outside.headers["location"] == "/"  # type: ignore[attr-defined]
     assert url.headers["location"] == "/"  # type: ignore[attr-defined]
+    assert split.headers["location"] == "/" and "piege" not in str(split.headers)  # type: ignore[attr-defined]
+    assert deleted.headers["location"] == "/"  # type: ignore[attr-defined]
+    assert kept.headers["location"] == "/politique-de-confidentialite#cookies"  # type: ignore[attr-defined]
 
 
 def test_the_notices_page_and_the_search_box_work_from_the_register(web: TestClient) -> None:

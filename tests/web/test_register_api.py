@@ -67,6 +67,7 @@ def expected_processing(processing: Processing) -> dict[str, Any]:
             for m in processing.event_mapping
         ],
         "objection_allowed": processing.objection_allowed,
+        "at_persons_request": processing.at_persons_request,
         "pseudonymised_statistics": processing.pseudonymised_statistics,
         "notices": [{"title": n.title, "date": n.date.isoformat() if n.date else None} for n in processing.notices],
         "archive": None,

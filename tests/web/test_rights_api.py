@@ -85,3 +85,30 @@ def test_an_agent_who_is_not_the_persons_dpo_is_refused_403(
     assert refused.status_code == 403
     assert client.get("/api/rights/requests", headers=agent_headers("paris-droits")).status_code == 403
     assert client.post("/api/rights/requests", json=body).status_code == 401
+
+
+def test_a_dpo_lifts_a_limitation_over_the_api_and_bad_input_is_a_422_changing_nothing(
+    client: TestClient, agent_headers: Callable[[str], dict[str, str]], environment: Environment, person: int
+) -> None:
+    dpo, today = agent_headers("paris-dpo"), environment.clock.today().isoformat()
+    made = client.post("/api/rights/requests", json={"nir": NIR, "kind": "limitation", "nom": "Garnier"}, headers=dpo)
+    number = made.json()["id"]
+    assert client.post(f"/api/rights/requests/{number}/decide", json={}, headers=dpo).json()["outcome"] == "granted"
+    path = f"/api/rights/requests/{number}/lift"
+    before = _count(environment, audit_entries)
+    for body, message in (
+        ({"told_on": "2026-02-30", "reason": "fin"}, "date impossible"),
+        ({"told_on": "2099-01-01", "reason": "fin"}, "date à venir"),
+        ({"told_on": today, "reason": ""}, "motif attendu"),
+    ):
+        refused = client.post(path, json=body, headers=dpo)
+        assert refused.status_code == 422 and message in refused.json()["detail"], refused.text
+    assert _count(environment, audit_entries) > before
+    lyon = client.post(path, json={"told_on": today, "reason": "fin"}, headers=agent_headers("paris-droits"))
+    assert lyon.status_code == 403
+    assert client.get(f"/api/rights/requests/{number}", headers=dpo).json()["lifted_on"] is None
+    lifted = client.post(path, json={"told_on": today, "reason": "vérification terminée"}, headers=dpo)
+    assert lifted.status_code == 200, lifted.text
+    assert lifted.json()["request"]["lifted_on"] == today and "18(3)" in lifted.json()["letter_html"]
+    again = client.post(path, json={"told_on": today, "reason": "fin"}, headers=dpo)
+    assert again.status_code == 422 and "déjà levée" in again.json()["detail"]

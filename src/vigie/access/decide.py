@@ -93,7 +93,7 @@ def decide(
         empty = False
     if empty:
         return _NO_CATEGORY
-    if subject.restricted and action not in ALLOWED_WHEN_RESTRICTED:
+    if subject.restricted and action not in ALLOWED_WHEN_RESTRICTED and purpose not in policy.at_persons_request:
         return _RESTRICTED
     if subject.objections and purpose in subject.objections and purpose in policy.objection_allowed:
         return Decision(False, f"la personne s'est opposée au traitement « {purpose} »")

@@ -9,6 +9,7 @@ of another organisation hears the same refusal as for an unknown person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -17,12 +18,13 @@ from sqlalchemy import Connection
 
 from vigie import vault
 from vigie.access.service import Gate, Outcome, SubjectView
+from vigie.agents import load_agent
 from vigie.audit import AuditAction
 from vigie.audit.chain import Entry
-from vigie.audit.subjects import catch_up, entries_about
+from vigie.audit.subjects import CATCH_UP_LAG, catch_up, entries_about
 from vigie.errors import AccessRefused
 from vigie.ids import AgentId, SubjectId
-from vigie.model import Action, Decision
+from vigie.model import Action, Agent, Decision
 from vigie.store import connect
 
 RIGHTS_PURPOSE = "rights_requests"
@@ -30,10 +32,12 @@ RIGHTS_PURPOSE = "rights_requests"
 
 @dataclass(frozen=True)
 class Everything:
-    """What an access request reads: the person, every record, and the journal's entries about them."""
+    """What an access request reads: the person, every record, the journal's entries about them, and the agents
+    those entries name (read in the same transaction, for the answer to say which organisation and role)."""
 
     view: SubjectView
     accesses: list[Entry]
+    agents: dict[str, Agent]
 
 
 class RightsEffects:
@@ -127,9 +131,10 @@ class RightsEffects:
     ) -> Everything:
         """Everything held on the person, decrypted, and the accesses made to it (access request).
 
-        The decision is journaled first; the vault is read while its entry commits (the journal's group-commit
-        window), and nothing is returned before the entry is durable: a refusal or a failed commit returns
-        nothing."""
+        The decision is journaled first (one entry for the whole answer); the vault is read while its entry
+        commits, in one transaction with the journal's look-up and the agents it names, and nothing is returned
+        before the entry is durable: a refusal or a failed commit returns nothing. The per-person index is caught
+        up only once its tail is long (`CATCH_UP_LAG`), so an answer usually writes nothing but its entry."""
         pending = self.gate.begin_read(agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source)
         if not pending.decision.allowed:
             raise AccessRefused(pending.answer.reason, pending.receipt.wait())
@@ -137,12 +142,17 @@ class RightsEffects:
         assert state is not None
         with connect(self.env.engine) as connection:
             identity, records = vault.read_everything(connection, self.env.keyring, subject_id)
-            catch_up(connection)
+            catch_up(connection, lag=CATCH_UP_LAG)
             accesses = entries_about(connection, self.env.keyring, subject_id)
+            agents: dict[str, Agent] = {}
+            for named in {e.agent_id for e in accesses if e.agent_id is not None}:
+                agent = load_agent(connection, named)
+                if agent is not None:
+                    agents[named] = agent
         pending.receipt.wait()  # raises JournalError when the entry could not be written: nothing leaves
         shown = [r for r in records if r.category in granted]
         who = vault.identity_fields(identity, pending.categories)
-        return Everything(SubjectView(state.id, state.kind, state.organisation, who, shown), accesses)
+        return Everything(SubjectView(state.id, state.kind, state.organisation, who, shown), accesses, agents)
 
     def rectify(
         self,
@@ -162,11 +172,22 @@ class RightsEffects:
         return processing
 
     def restrict(
-        self, agent_id: AgentId, subject_id: SubjectId, today: date, *, lift: bool = False, source: str | None = None
+        self,
+        agent_id: AgentId,
+        subject_id: SubjectId,
+        today: date,
+        *,
+        lift: bool = False,
+        also: Callable[[Connection], None] | None = None,
+        source: str | None = None,
     ) -> None:
-        """Limit every use of the person's data but storage and legal claims (or lift the limitation)."""
+        """Limit every use of the person's data but storage and legal claims (or lift the limitation). `also`
+        writes the caller's record of it (the request lifted) in the same transaction, and raises to leave both
+        undone. The entry is durable first, as for an erasure."""
         self._decided(agent_id, subject_id, None, today, Action.STORE, AuditAction.CHANGE, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             vault.set_restricted(connection, subject_id, not lift)
 
     def object_to(
@@ -176,12 +197,15 @@ class RightsEffects:
         processings: list[str],
         today: date,
         *,
+        also: Callable[[Connection], None] | None = None,
         source: str | None = None,
     ) -> None:
         """Record the person's objection to each processing (or the withdrawal of consent, for consent-based
-        ones)."""
+        ones); `also` as for `restrict`."""
         self._decided(agent_id, subject_id, None, today, Action.STORE, AuditAction.CHANGE, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             for processing in processings:
                 if processing in self.env.policy.consent_purposes:
                     vault.withdraw_consent(connection, subject_id, processing, today)
@@ -194,13 +218,17 @@ class RightsEffects:
         processings: list[str],
         today: date,
         *,
+        also: Callable[[Connection], None] | None = None,
         source: str | None = None,
     ) -> tuple[int, bool]:
         """Destroy the person's records of `processings` (one statement), and the whole subject with its key
         when nothing is left; returns (records destroyed, subject shredded). The entry is durable first: the
-        destruction cannot wait for it inside its transaction, which on SQLite holds the lock the journal needs."""
+        destruction cannot wait for it inside its transaction, which on SQLite holds the lock the journal needs.
+        `also` as for `restrict` (the request decided in the same commit)."""
         self._decided(agent_id, subject_id, None, today, Action.DESTROY, AuditAction.DESTROY, source)
         with connect(self.env.engine) as connection:
+            if also is not None:
+                also(connection)
             for processing in processings:
                 if processing in self.env.policy.consent_purposes:
                     vault.withdraw_consent(connection, subject_id, processing, today)

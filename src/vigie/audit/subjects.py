@@ -2,14 +2,29 @@
 
 The journal names subjects by keyed pseudonym, and an index on that column would cost the writer two thirds of
 its append throughput on SQLite (random keys: see `store.schema`). So the writer is left alone and a side table
-(`audit_subject_index`: seq, pseudonym, indexed by pseudonym) is caught up in batch when someone looks a person
-up: one `INSERT … SELECT` over the entries appended since the last look-up, under a row lock so that two
-look-ups never index the same entries twice. The look-up then reads the person's entries by index.
+(`audit_subject_index`: seq, pseudonym, indexed by pseudonym) is caught up in batch: one `INSERT … SELECT` over
+the entries appended since the last catch-up, under a row lock so that two catch-ups never index the same
+entries twice. The look-up reads, in one statement, the person's indexed entries and the short tail not indexed
+yet (a range of the journal's primary key), so that an answer need not write: a look-up catches up only once
+the tail is `CATCH_UP_LAG` entries long, which keeps the tail's scan short and most answers read-only.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Integer, bindparam, func, insert, literal_column, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 
 from vigie.audit.chain import Entry
 from vigie.audit.events import subject_pseudonym
@@ -28,8 +43,13 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-_THROUGH = Prepared(select(_M.value).where(_M.key == bindparam("key")))
-_UPTO = Prepared(select(func.coalesce(func.max(_E.seq), literal_column("0"))))
+# Where the index stands and where the journal ends, in one round trip (run on every access answer).
+_LAG = Prepared(
+    select(
+        select(_M.value).where(_M.key == bindparam("key")).scalar_subquery(),
+        select(func.coalesce(func.max(_E.seq), literal_column("0"))).scalar_subquery(),
+    )
+)
 _LOCK = update(settings_table).where(_M.key == THROUGH_KEY).values(value=_M.value).returning(_M.value)
 _COPY = (
     insert(audit_subject_index)
@@ -43,27 +63,39 @@ _COPY = (
 )
 _ADVANCE = update(settings_table).where(_M.key == THROUGH_KEY).values(value=bindparam("upto_text"))
 ABOUT_LIMIT = 10_000  # entries per person in an answer, the newest kept
+CATCH_UP_LAG = 1_000  # entries an answer leaves unindexed (and scans) before it catches the index up
+# Where the index stands, read inside the look-up's own statement: one snapshot on every engine, so an entry is
+# taken either from the index (seq <= through) or from the tail (seq > through), never from both nor neither.
+_INDEXED_THROUGH = func.coalesce(
+    select(cast(_M.value, BigInteger)).where(_M.key == bindparam("key")).scalar_subquery(), literal_column("0")
+)
 _SEQS = (
     select(_I.seq)
-    .where(_I.subject_ref == bindparam("ref"))
+    .where(_I.subject_ref == bindparam("ref"), _I.seq <= _INDEXED_THROUGH)
     .order_by(_I.seq.desc())
     .limit(literal_column(str(ABOUT_LIMIT)))
     .offset(literal_column("0"))
 )
-_ABOUT = Prepared(select(*_COLUMNS).where(_E.seq.in_(_SEQS.scalar_subquery())).order_by(_E.seq))
+_ABOUT = Prepared(
+    union_all(
+        select(*_COLUMNS).where(_E.seq.in_(_SEQS.scalar_subquery())),
+        select(*_COLUMNS).where(_E.seq > _INDEXED_THROUGH, _E.subject_ref == bindparam("ref")),
+    ).order_by(literal_column("seq"))
+)
 
 
-def catch_up(connection: Connection) -> int:
-    """Index the entries appended since the last look-up; returns how many entries were indexed.
+def catch_up(connection: Connection, *, lag: int = 1) -> int:
+    """Index the entries appended since the last catch-up, once there are at least `lag` of them; returns how
+    many entries were indexed.
 
-    Nothing is written when nothing is new. Otherwise the row of `vigie_meta` is locked first (`UPDATE …
-    RETURNING`), so concurrent look-ups queue; the upper bound is read before the copy, so an entry committed
-    meanwhile is left for the next look-up, not skipped. Statements are built once (this runs on every access
-    answer).
+    Nothing is written below `lag` (the look-up scans that tail). Otherwise the row of `vigie_meta` is locked
+    first (`UPDATE … RETURNING`), so concurrent catch-ups queue; the upper bound is read before the copy, so an
+    entry committed meanwhile is left for the next catch-up, not skipped. Statements are built once (this runs
+    on every access answer).
     """
-    seen = _THROUGH.first(connection, {"key": THROUGH_KEY})
-    upto = int(_UPTO.first(connection, {})[0])  # type: ignore[index]
-    if seen is not None and upto <= int(seen[0]):
+    seen, last = _LAG.first(connection, {"key": THROUGH_KEY})  # type: ignore[misc]
+    upto = int(last)
+    if seen is not None and upto - int(seen) < max(lag, 1):
         return 0
     locked = connection.execute(_LOCK).first()
     if locked is None:  # a database migrated before the table existed: start from the beginning
@@ -79,10 +111,10 @@ def catch_up(connection: Connection) -> int:
 
 
 def entries_about(connection: Connection, keyring: Keyring, subject_id: int) -> list[Entry]:
-    """The journal's entries about one subject, oldest first (at most `ABOUT_LIMIT`, the newest kept); call
-    `catch_up` first in the same transaction for an up-to-date answer."""
-    rows = _ABOUT.rows(connection, {"ref": subject_pseudonym(keyring, subject_id)})
-    return [Entry(*row) for row in rows]
+    """The journal's entries about one subject, oldest first (at most `ABOUT_LIMIT`, the newest kept): the
+    indexed ones and the tail not indexed yet, in one statement."""
+    rows = _ABOUT.rows(connection, {"ref": subject_pseudonym(keyring, subject_id), "key": THROUGH_KEY})
+    return [Entry(*row) for row in rows[-ABOUT_LIMIT:]]
 
 
-__all__ = ["ABOUT_LIMIT", "THROUGH_KEY", "catch_up", "entries_about"]
+__all__ = ["ABOUT_LIMIT", "CATCH_UP_LAG", "THROUGH_KEY", "catch_up", "entries_about"]

@@ -16,7 +16,7 @@ from vigie.cli.app import app, out
 from vigie.cli.hygiene import journaled
 from vigie.cli.options import Database, Json
 from vigie.ids import AgentId
-from vigie.rights import Intake, RightsService, answer, notify, stats
+from vigie.rights import Intake, RightsService, answer, lift, notify, stats
 from vigie.rights import parsing as parse
 from vigie.rights.answers import request_json
 from vigie.rights.deadlines import flags
@@ -260,6 +260,20 @@ def extend(
     _emit(as_json, _flagged(done, today), done, today)
 
 
+def _write_letter(letter: str, html: Path | None, pdf_path: Path | None) -> list[Path]:
+    """Write the letter where the command was asked to (HTML, PDF or both); the paths written."""
+    if html is not None:
+        html.write_text(letter, encoding="utf-8")
+    if pdf_path is not None:
+        pdf_path.write_bytes(pdf(letter))
+    return [path for path in (html, pdf_path) if path is not None]
+
+
+def _print_written(paths: list[Path]) -> None:
+    for path in paths:
+        out.print(f"Lettre écrite : {path}", markup=False)
+
+
 @rights_app.command("answer")
 @journaled("request", "agent")
 def answer_request(
@@ -276,17 +290,45 @@ def answer_request(
         agent_id = _agent(service, agent)
         number = service.gate.admit(lambda: parse.request_id(request), agent_id=agent_id)
         reply = answer(service, agent_id, number)
-    if html is not None:
-        html.write_text(reply.html, encoding="utf-8")
-    if pdf_path is not None:
-        pdf_path.write_bytes(pdf(reply.html))
+    written = _write_letter(reply.html, html, pdf_path)
     if as_json:
         out.print_json(json.dumps(reply.as_json(), ensure_ascii=False, default=str))
         return
     _print_request(reply.request, service.env.clock.today())
-    for path in (html, pdf_path):
-        if path is not None:
-            out.print(f"Lettre écrite : {path}", markup=False)
+    _print_written(written)
+
+
+@rights_app.command("lift")
+@journaled("request", "agent", "told_on", "reason")
+def lift_limitation(
+    request: RequestArg,
+    agent: AgentOpt,
+    told_on: Annotated[
+        str, typer.Option("--told-on", help="date où la personne a été informée de la levée à venir AAAA-MM-JJ")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="motif de la levée (repris dans la lettre)")],
+    html: Annotated[Path | None, typer.Option("--html", help="écrire la lettre en HTML dans ce fichier")] = None,
+    pdf_path: Annotated[Path | None, typer.Option("--pdf", help="écrire la lettre en PDF dans ce fichier")] = None,
+    database: Database = None,
+    as_json: Json = False,
+) -> None:
+    """Lève la limitation obtenue par une demande, la personne informée avant (RGPD, art. 18(3))."""
+    service, journal = _service(database)
+    with journal:
+        agent_id = _agent(service, agent)
+        number, told, why = service.gate.admit(
+            lambda: (parse.request_id(request), parse.day(told_on, "date d'information"), parse.lift_reason(reason)),
+            agent_id=agent_id,
+        )
+        done = lift(service, agent_id, number, told, why)
+    written = _write_letter(done.html, html, pdf_path)
+    today = service.env.clock.today()
+    if as_json:
+        out.print_json(json.dumps({**_flagged(done.request, today), "letter_html": done.html}, ensure_ascii=False))
+        return
+    _print_request(done.request, today)
+    out.print(f"  Limitation levée le {done.request.lifted_on:%d/%m/%Y} (personne informée le {told:%d/%m/%Y}).")
+    _print_written(written)
 
 
 @rights_app.command("notify")

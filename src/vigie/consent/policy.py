@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from vigie.durations import Duration
 from vigie.errors import ConfigurationError
@@ -84,11 +85,11 @@ class CookiePolicy:
     version: str
     banner_text: str
 
-    @property
+    @cached_property  # read at every choice: computed once (the policy is immutable)
     def asked(self) -> tuple[Category, ...]:
         return tuple(category for category in self.categories if category.asked)
 
-    @property
+    @cached_property
     def services(self) -> tuple[Service, ...]:
         """The services a person chooses, in a fixed order (the cookie's bit positions depend on it)."""
         return tuple(service for category in self.asked for service in category.services)

@@ -1,18 +1,19 @@
 """Group commit for consent proofs: each proof durable before its answer, without a commit per request.
 
-Requests `submit` a row and await it; one writer thread takes what has arrived (at most `max_group` rows, or
-whatever came within `max_delay` of the first), inserts it in one transaction and commits, then wakes the
-waiting requests. Fifty browsers clicking at once cost one commit, not fifty: the same idea as the audit
-journal's writer (`vigie.audit.journal`). A failed group fails every request in it; nothing is answered
-before its commit.
+Requests `submit` a row and await it; one writer thread commits what has arrived in one transaction, then wakes
+the waiting requests. It commits as soon as it is idle, never waiting for company: a lone click is committed at
+once, and the clicks that arrive while a commit runs form the next group (at most `max_group` rows), so groups
+grow with the load by themselves. Fifty browsers clicking at once cost a few commits, not fifty. A failed group
+fails every request in it; nothing is answered before its commit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import Callable
-from time import monotonic
+from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine
@@ -22,47 +23,60 @@ from vigie.errors import StorageError
 from vigie.store import connect
 
 MAX_GROUP = 200
-MAX_DELAY = 0.002
+_FAILED = "choix de cookies non enregistré : base de données indisponible"
 
 
 class _Group:
-    __slots__ = ("callbacks", "done", "error", "opened", "rows")
+    __slots__ = ("done", "error", "futures", "rows")
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
-        self.callbacks: list[Callable[[], object]] = []
-        self.opened = monotonic()
+        self.futures: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self.done = threading.Event()
         self.error: BaseException | None = None
+
+    def finish(self) -> None:
+        """Wake the waiting requests: threads at once, each event loop once for all its requests in the group
+        (one wake-up of the loop, not one per request)."""
+        self.done.set()
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+        for loop, future in self.futures:
+            by_loop.setdefault(loop, []).append(future)
+        for loop, futures in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting there any more
+                loop.call_soon_threadsafe(_resolve, futures)
 
 
 class ProofWriter:
     """Writes proofs through one thread; `close()` commits what is pending and stops it."""
 
-    def __init__(self, engine: Engine, *, max_group: int = MAX_GROUP, max_delay: float = MAX_DELAY) -> None:
+    def __init__(self, engine: Engine, *, max_group: int = MAX_GROUP) -> None:
         self.engine = engine
         self._max_group = max_group
-        self._max_delay = max_delay
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._open: _Group | None = None
+        self._full: deque[_Group] = deque()
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="vigie-consent-writer", daemon=True)
         self._thread.start()
 
-    def _enqueue(self, row: dict[str, Any], callback: Callable[[], object] | None) -> _Group:
+    def _enqueue(
+        self, row: dict[str, Any], future: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None
+    ) -> _Group:
         with self._lock:
             if self._closing:
                 raise StorageError("enregistrement des choix de cookies arrêté")
             group = self._open
             if group is None:
                 group = self._open = _Group()
-                self._wake.notify()
+                self._wake.notify()  # the writer may be idle: it commits this group at once
             group.rows.append(row)
-            if callback is not None:
-                group.callbacks.append(callback)
+            if future is not None:
+                group.futures.append(future)
             if len(group.rows) >= self._max_group:
-                self._wake.notify()
+                self._full.append(group)
+                self._open = None
         return group
 
     def write(self, row: dict[str, Any]) -> None:
@@ -70,20 +84,16 @@ class ProofWriter:
         group = self._enqueue(row, None)
         group.done.wait()
         if group.error is not None:
-            raise StorageError("choix de cookies non enregistré : base de données indisponible") from group.error
+            raise StorageError(_FAILED) from group.error
 
     async def write_async(self, row: dict[str, Any]) -> None:
         """`write` for an event loop: no thread is held while the group commits."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-
-        def wake() -> None:
-            loop.call_soon_threadsafe(_resolve, future)
-
-        group = self._enqueue(row, wake)
+        group = self._enqueue(row, (loop, future))
         await future
         if group.error is not None:
-            raise StorageError("choix de cookies non enregistré : base de données indisponible") from group.error
+            raise StorageError(_FAILED) from group.error
 
     def close(self) -> None:
         with self._lock:
@@ -92,32 +102,34 @@ class ProofWriter:
         self._thread.join()
 
     def _next(self) -> _Group | None:
+        """The next group to commit, as soon as there is one; None once closed and drained."""
         with self._lock:
             while True:
+                if self._full:
+                    return self._full.popleft()
                 group = self._open
                 if group is not None:
-                    remaining = group.opened + self._max_delay - monotonic()
-                    if remaining <= 0 or self._closing or len(group.rows) >= self._max_group:
-                        self._open = None
-                        return group
-                    self._wake.wait(remaining)
-                elif self._closing:
+                    self._open = None
+                    return group
+                if self._closing:
                     return None
-                else:
-                    self._wake.wait()
+                self._wake.wait()
+
+    def _commit(self, rows: Sequence[dict[str, Any]]) -> None:
+        """One group, one transaction."""
+        with connect(self.engine) as connection:
+            insert_proofs(connection, rows)
 
     def _run(self) -> None:
         while (group := self._next()) is not None:
             try:
-                with connect(self.engine) as connection:
-                    insert_proofs(connection, group.rows)
+                self._commit(group.rows)
             except Exception as error:  # every failure reaches the waiting requests; the writer goes on
                 group.error = error
-            group.done.set()
-            for callback in group.callbacks:
-                callback()
+            group.finish()
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():  # the request may have been cancelled (client gone)
-        future.set_result(None)
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():  # the request may have been cancelled (client gone)
+            future.set_result(None)

@@ -267,6 +267,9 @@ class Processing(Frozen):
     event_mapping: tuple[EventMapping, ...] = ()
     archive: Archive | None = None
     objection_allowed: bool
+    # Used only at the person's own request (answering their rights requests): a limitation does not stop it,
+    # the person asking being the consent GDPR 18(2) names.
+    at_persons_request: bool = False
     pseudonymised_statistics: bool
     statistics_source: SourceField | None = None
     notices: tuple[Notice, ...] = ()

@@ -103,6 +103,7 @@ class Policy:
     uses: frozenset[Triple]
     legal_basis: Mapping[str, LegalBasis]
     objection_allowed: frozenset[str]
+    at_persons_request: frozenset[str]  # processings a limitation does not stop (GDPR 18(2): at the person's request)
     recipients_of: Mapping[str, frozenset[str]]
     processings_for_recipient: Mapping[str, frozenset[str]]
     nir_recipients: frozenset[str]
@@ -140,6 +141,7 @@ class Policy:
             uses=frozenset((pid, kind, c) for (pid, kind), cats in categories_of.items() for c in cats),
             legal_basis=MappingProxyType({p.id: p.legal_basis for p in processings}),
             objection_allowed=frozenset(p.id for p in processings if p.objection_allowed),
+            at_persons_request=frozenset(p.id for p in processings if p.at_persons_request),
             recipients_of=MappingProxyType({p.id: frozenset(r.id for r in p.recipients) for p in processings}),
             processings_for_recipient=MappingProxyType({r: frozenset(ps) for r, ps in by_recipient.items()}),
             nir_recipients=frozenset(r.id for r in register.recipients.values() if r.nir_allowed),

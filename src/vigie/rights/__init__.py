@@ -7,12 +7,14 @@ grounds      each right's outcome per processing, with its legal ground, from th
 queries      the slice's SQL
 service      RightsService: intake, identity, decisions and their effects through the gate
 replies      the answer to a decided request (content read through the gate, the letter)
+lifting      lifting a limitation (GDPR 18(3)), the person told first
 answers      the access answer's content, agents pseudonymised
 letters      French letters as HTML and PDF
 notices      individual information (GDPR 14)
 stats        counts, median time to answer, overdue
 """
 
+from vigie.rights.lifting import Lifted, lift
 from vigie.rights.model import Channel, Outcome, Request, RequestKind, Ruling, Status
 from vigie.rights.notices import Exception14, NoticeSent, Situation, notify
 from vigie.rights.replies import Reply, answer
@@ -23,6 +25,7 @@ __all__ = [
     "Channel",
     "Exception14",
     "Intake",
+    "Lifted",
     "NoticeSent",
     "Outcome",
     "Reply",
@@ -34,6 +37,7 @@ __all__ = [
     "Stats",
     "Status",
     "answer",
+    "lift",
     "notify",
     "stats",
 ]

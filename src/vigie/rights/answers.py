@@ -5,21 +5,19 @@ by `letters` as HTML and PDF.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
-
 from vigie.access.rights_effects import Everything
-from vigie.agents import load_agent
 from vigie.audit.chain import Entry
 from vigie.audit.events import ACTION_LABELS, AuditAction
 from vigie.crypto import Keyring, blind_index
+from vigie.model import Agent
 from vigie.register import Register
 from vigie.register.models import Processing
 from vigie.rights.model import KIND_LABELS, OUTCOME_LABELS, Request
-from vigie.taxonomy import CATEGORY_LABELS, LEGAL_BASIS_LABELS, RIGHT_LABELS, Category, Theme
+from vigie.taxonomy import CATEGORY_LABELS, LEGAL_BASIS_LABELS, RIGHT_LABELS, SubjectKind, Theme
 
 # Where the data comes from, by theme: the register has no field for it, so the answer derives it from the theme
 # (documented in docs/rights.md).
@@ -44,11 +42,33 @@ def agent_pseudonym(keyring: Keyring, agent_id: str | None) -> str | None:
     return "agent-" + blind_index(keyring, "agent-in-answer", agent_id).hex()[:10]
 
 
+_CATEGORY_LABELS = {category.value: label for category, label in CATEGORY_LABELS.items()}
+
+
 def _category(name: str) -> str:
-    return CATEGORY_LABELS.get(Category(name), name) if name in Category._value2member_map_ else name
+    return _CATEGORY_LABELS.get(name, name)
 
 
 _DESCRIBED: dict[tuple[int, str, tuple[str, ...]], dict[str, Any]] = {}
+# Per register and kind of person: each processing with its account for that kind (None when it uses nothing of
+# that kind), built once, so that an answer walks a ready list; its values are tuples, shared read-only.
+_BY_KIND: dict[tuple[int, SubjectKind], tuple[tuple[Processing, dict[str, Any] | None], ...]] = {}
+
+
+def _accounts_for(register: Register, kind: SubjectKind) -> tuple[tuple[Processing, dict[str, Any] | None], ...]:
+    key = (id(register), kind)
+    found = _BY_KIND.get(key)
+    if found is None:
+        built = []
+        for processing in register.processings.values():
+            if processing.id == "rights_requests":
+                continue
+            used = [c.value for c in processing.categories(kind)]
+            account = _describe(register, processing, used) if used else None
+            frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in account.items()} if account else None
+            built.append((processing, frozen))
+        found = _BY_KIND[key] = tuple(built)
+    return found
 
 
 def describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
@@ -76,29 +96,28 @@ def _describe(register: Register, processing: Processing, categories: Iterable[s
     }
 
 
-def accesses(connection: Connection, keyring: Keyring, entries: list[Entry]) -> list[dict[str, Any]]:
+def accesses(keyring: Keyring, entries: list[Entry], agents: Mapping[str, Agent]) -> list[dict[str, Any]]:
     """The accesses to the person's data: when, which organisation, which role, for which purpose; agents
-    pseudonymised. Decisions without a read (checks) are left out; refusals are kept, marked."""
-    agents: dict[str, tuple[str, list[str]]] = {}
-    for agent_id in {e.agent_id for e in entries if e.agent_id is not None}:
-        agent = load_agent(connection, agent_id)
-        if agent is not None:
-            agents[agent_id] = (agent.organisation, sorted(agent.roles))
+    pseudonymised (once per agent). Decisions without a read (checks) are left out; refusals are kept, marked."""
+    known = {agent_id: (agent.organisation, sorted(agent.roles)) for agent_id, agent in agents.items()}
+    pseudonyms: dict[str | None, str | None] = {}
     shown = []
     for entry in entries:
         if entry.action == AuditAction.DECIDE.value:
             continue
-        organisation, roles = agents.get(entry.agent_id or "", (None, []))
+        organisation, roles = known.get(entry.agent_id or "", (None, []))
+        if entry.agent_id not in pseudonyms:
+            pseudonyms[entry.agent_id] = agent_pseudonym(keyring, entry.agent_id)
         shown.append(
             {
                 "at": entry.at,
                 "action": ACTION_LABELS.get(AuditAction(entry.action), entry.action),
                 "allowed": bool(entry.allowed),
                 "organisation": organisation,
-                "roles": roles,
+                "roles": list(roles),
                 "purpose": entry.purpose,
                 "recipient": entry.recipient,
-                "agent": agent_pseudonym(keyring, entry.agent_id),
+                "agent": pseudonyms[entry.agent_id],
             }
         )
     return shown
@@ -133,11 +152,15 @@ def request_json(request: Request) -> dict[str, Any]:
         "decided_on": day(request.decided_on),
         "decided_by": request.decided_by,
         "answered_on": day(request.answered_on),
+        "lifted_on": day(request.lifted_on),
+        "lifted_by": request.lifted_by,
+        "lift_told_on": day(request.lift_told_on),
+        "lift_reason": request.lift_reason,
     }
 
 
 def access_answer(
-    connection: Connection, register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
+    register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
 ) -> dict[str, Any]:
     """Everything held on the person, per processing, decrypted, with the register's account of each and the
     accesses made (an access request; without the records, an information request)."""
@@ -154,14 +177,11 @@ def access_answer(
             }
         )
     processings = []
-    for processing in register.processings.values():
-        if processing.id == "rights_requests":
-            continue
-        used = processing.categories(view.kind)
+    for processing, account in _accounts_for(register, view.kind):
         held = by_processing.get(processing.id, [])
-        if not used and not held:
+        if account is None and not held:
             continue
-        entry = describe(register, processing, [c.value for c in used])
+        entry = dict(account) if account is not None else describe(register, processing, [])
         entry["records"] = held if with_records else []
         entry["records_held"] = len(held)
         processings.append(entry)
@@ -172,7 +192,7 @@ def access_answer(
             "identity": view.identity if with_records else {},
         },
         "processings": processings,
-        "accesses": accesses(connection, keyring, everything.accesses),
+        "accesses": accesses(keyring, everything.accesses, everything.agents),
         "rights": [label for label in RIGHT_LABELS.values()]
         + ["droit à la portabilité (traitements fondés sur le consentement)"],
     }

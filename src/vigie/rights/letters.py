@@ -97,6 +97,23 @@ def answer_html(
     return _environment.get_template("reponse.html").render(context)
 
 
+def lift_html(register: Register, request: Request) -> str:
+    """The letter of a limitation lifted: when it was obtained, that the person was told before it is lifted
+    (GDPR 18(3)), when and why it is lifted, what follows, and the Cnil complaint route."""
+    assert request.lifted_on is not None and request.lift_told_on is not None
+    context = {
+        "request": request,
+        "organisation": register.organisations[request.organisation],
+        "authority": register.supervisory_authority,
+        "received_on": french_date(request.received_on),
+        "decided_on": french_date(request.decided_on),
+        "told_on": french_date(request.lift_told_on),
+        "lifted_on": french_date(request.lifted_on),
+        "reason": request.lift_reason or "",
+    }
+    return _environment.get_template("levee.html").render(context)
+
+
 def notice_html(context: dict[str, Any]) -> str:
     """An individual information notice (GDPR 14)."""
     return _environment.get_template("information.html").render(context)
@@ -110,4 +127,4 @@ def pdf(html: str) -> bytes:
     return document
 
 
-__all__ = ["answer_html", "french_date", "notice_html", "pdf"]
+__all__ = ["answer_html", "french_date", "lift_html", "notice_html", "pdf"]

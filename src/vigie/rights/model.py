@@ -120,6 +120,10 @@ class Request:
     decided_on: date | None
     decided_by: str | None
     answered_on: date | None
+    lifted_on: date | None = None  # a limitation lifted (GDPR 18(3))
+    lifted_by: str | None = None
+    lift_told_on: date | None = None
+    lift_reason: str | None = None
 
     @property
     def closed(self) -> bool:

@@ -66,6 +66,14 @@ def day(value: str, field: str) -> date:
         raise InvalidInput(field, inputs.shown(raw), "date impossible (ce jour n'existe pas)", typed=raw) from None
 
 
+def lift_reason(value: str) -> str:
+    """Why a limitation is lifted (the letter quotes it): non-empty text, at most 2,000 characters."""
+    raw = inputs.text(value, "text", limit=2000)
+    if not raw.strip():
+        raise InvalidInput("motif de la levée", "", "motif attendu : il figure dans la lettre à la personne", typed=raw)
+    return raw.strip()
+
+
 def request_id(value: str | int) -> int:
     """A request number: ASCII digits, from 1."""
     raw = inputs.text(str(value), "text", limit=19)

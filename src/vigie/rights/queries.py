@@ -18,6 +18,7 @@ _COLUMNS = (
     _R.id, _R.subject_id, _R.organisation_code, _R.kind, _R.channel, _R.received_on, _R.registered_by,
     _R.processings, _R.status, _R.identity_confirmed_on, _R.due_on, _R.extended_to, _R.extension_reason,
     _R.extension_told_on, _R.outcome, _R.decision, _R.decided_on, _R.decided_by, _R.answered_on,
+    _R.lifted_on, _R.lifted_by, _R.lift_told_on, _R.lift_reason,
 )  # fmt: skip
 
 
@@ -46,6 +47,10 @@ def _request(row: Any) -> Request:
         decided_on=row.decided_on,
         decided_by=row.decided_by,
         answered_on=row.answered_on,
+        lifted_on=row.lifted_on,
+        lifted_by=row.lifted_by,
+        lift_told_on=row.lift_told_on,
+        lift_reason=row.lift_reason,
     )
 
 
@@ -76,13 +81,22 @@ def load(connection: Connection, request_id: int, *, lock: bool = False) -> Requ
     return _request(row)
 
 
-def change(connection: Connection, request_id: int, expected: tuple[Status, ...], values: dict[str, Any]) -> bool:
-    """Update a request still in one of the `expected` statuses; False when it moved meanwhile."""
+def change(
+    connection: Connection,
+    request_id: int,
+    expected: tuple[Status, ...],
+    values: dict[str, Any],
+    *,
+    unlifted: bool = False,
+) -> bool:
+    """Update a request still in one of the `expected` statuses (and, with `unlifted`, whose limitation is not
+    lifted yet); False when it moved meanwhile."""
     if "decision" in values:
         values = {**values, "decision": json.dumps([r.as_json() for r in values["decision"]], ensure_ascii=False)}
-    done = connection.execute(
-        update(rights_requests).where(_R.id == request_id, _R.status.in_([s.value for s in expected])).values(**values)
-    )
+    query = update(rights_requests).where(_R.id == request_id, _R.status.in_([s.value for s in expected]))
+    if unlifted:
+        query = query.where(_R.lifted_on.is_(None))
+    done = connection.execute(query.values(**values))
     return bool(done.rowcount)
 
 

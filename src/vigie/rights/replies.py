@@ -9,7 +9,6 @@ from vigie.ids import AgentId
 from vigie.rights import answers, letters
 from vigie.rights.model import Request, RequestKind, Status
 from vigie.rights.service import RightsService
-from vigie.store import connect
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,7 @@ def access_content(service: RightsService, agent_id: AgentId, request: Request, 
     """Everything held on the person and the accesses made to it (one journaled read)."""
     env, today = service.env, service.env.clock.today()
     everything = service.effects.read_everything(agent_id, request.subject_id, today, source=source)
-    with connect(env.engine) as connection:
-        return answers.access_answer(connection, env.register, env.keyring, everything)
+    return answers.access_answer(env.register, env.keyring, everything)
 
 
 def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source: str | None = None) -> Reply:

@@ -9,9 +9,12 @@ bad input are journaled through `Gate.admit`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
+
+from sqlalchemy import Connection
 
 from vigie.access.rights_effects import RIGHTS_PURPOSE, RightsEffects
 from vigie.access.service import Gate
@@ -26,6 +29,14 @@ from vigie.rights.parsing import ExtensionReason
 from vigie.store import connect
 
 _DETAILS = "rights_request"
+# What a decision does to the person's data, given the write that records it on the request in the same commit.
+Effect = Callable[[Callable[[Connection], None]], None]
+
+
+class _Moved(Exception):
+    """The request changed between the checks and the write: nothing is written."""
+
+
 SHREDDED_TEXT = "(texte effacé avec les données de la personne)"
 _IDENTITY_FIELDS = ("nom", "prenom")
 
@@ -223,10 +234,11 @@ class RightsService:
         self._open(agent_id, request, source)
         state = decision.subject
         assert state is not None
+        effect: Effect | None = None
         if unfounded is not None:
             found = grounds.unfounded(unfounded)
         else:
-            found = self._rule(agent_id, request, state.kind, life, rectified, today, source)
+            found, effect = self._rule(agent_id, request, state.kind, life, rectified, today, source)
         values = {
             "status": Status.DECIDED.value,
             "outcome": grounds.overall(found).value,
@@ -234,7 +246,35 @@ class RightsService:
             "decided_on": today,
             "decided_by": agent_id,
         }
-        return self._change(agent_id, request, (Status.OPEN,), values, source)
+        if effect is None:
+            return self._change(agent_id, request, (Status.OPEN,), values, source)
+        return self.apply(agent_id, request, (Status.OPEN,), values, effect, source)
+
+    def apply(
+        self,
+        agent_id: AgentId,
+        request: Request,
+        expected: tuple[Status, ...],
+        values: dict[str, Any],
+        effect: Effect,
+        source: str | None,
+        *,
+        unlifted: bool = False,
+    ) -> Request:
+        """Apply `effect` to the person's data and record `values` on the request in the same commit, neither
+        without the other; a request that moved meanwhile (no longer in `expected`) is refused, nothing written."""
+
+        def record(connection: Connection) -> None:
+            if not queries.change(connection, request.id, expected, values, unlifted=unlifted):
+                raise _Moved
+
+        try:
+            effect(record)
+        except _Moved:
+            moved = InvalidInput("demande", str(request.id), "la demande a changé entre-temps : relisez-la")
+            self.refuse(agent_id, moved, source=source)
+        with connect(self.env.engine) as connection:
+            return queries.load(connection, request.id)
 
     def _rule(
         self,
@@ -245,7 +285,9 @@ class RightsService:
         rectified: tuple[int, dict[str, Any]] | None,
         today: date,
         source: str | None,
-    ) -> tuple[Ruling, ...]:
+    ) -> tuple[tuple[Ruling, ...], Effect | None]:
+        """The rulings, and what granting them does to the person's data (applied by `decide` with the decision
+        in one commit); a rectification is applied here."""
         held: dict[str, list[grounds.Held]] = {}
         for _, processing, category, event, event_on in life.records:
             held.setdefault(processing, []).append(grounds.Held(processing, category, event, event_on))
@@ -262,18 +304,29 @@ class RightsService:
             processing = self.effects.rectify(
                 agent_id, request.subject_id, record_id, match[0][2], payload, today, source=source
             )
-            return (grounds.rectification(self.env.policy, processing),)
+            return (grounds.rectification(self.env.policy, processing),), None
         named = grounds.concerned(self.env.register, kind, request.processings, held)
         person = grounds.PersonEvents(life.rights_end_on, life.death_on, life.activity_end_on)
         found = grounds.rulings(self.env.policy, request.kind, kind, named, held, person, today)
         granted = [r.processing for r in found if r.granted and r.processing is not None]
+        effects, subject = self.effects, request.subject_id
+
+        def restrict(also: Callable[[Connection], None]) -> None:
+            effects.restrict(agent_id, subject, today, also=also, source=source)
+
+        def erase(also: Callable[[Connection], None]) -> None:
+            effects.erase(agent_id, subject, granted, today, also=also, source=source)
+
+        def object_to(also: Callable[[Connection], None]) -> None:
+            effects.object_to(agent_id, subject, granted, today, also=also, source=source)
+
         if request.kind is RequestKind.LIMITATION:
-            self.effects.restrict(agent_id, request.subject_id, today, source=source)
-        elif request.kind is RequestKind.ERASURE and granted:
-            self.effects.erase(agent_id, request.subject_id, granted, today, source=source)
-        elif request.kind is RequestKind.OBJECTION and granted:
-            self.effects.object_to(agent_id, request.subject_id, granted, today, source=source)
-        return found
+            return found, restrict
+        if request.kind is RequestKind.ERASURE and granted:
+            return found, erase
+        if request.kind is RequestKind.OBJECTION and granted:
+            return found, object_to
+        return found, None
 
     def extend(
         self,

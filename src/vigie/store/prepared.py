@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import CompoundSelect, Connection, Select
 from sqlalchemy.engine import Dialect
 
 _Convert = Callable[[Any], Any] | None
@@ -28,7 +28,7 @@ class _Compiled:
     results: tuple[_Convert, ...]
 
 
-def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
+def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
     binds = tuple(
@@ -41,11 +41,12 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
 
 
 class Prepared:
-    """One Core `select()` with named bind parameters, compiled on first use for each dialect."""
+    """One Core `select()` (or a union of them) with named bind parameters, compiled on first use for each
+    dialect."""
 
     __slots__ = ("_by_dialect", "statement")
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 

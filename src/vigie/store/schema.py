@@ -333,6 +333,11 @@ rights_requests = Table(
     Column("decided_on", Date),
     Column("decided_by", String(32)),
     Column("answered_on", Date),
+    # A limitation lifted (GDPR 18(3)): the person told first.
+    Column("lifted_on", Date),
+    Column("lifted_by", String(32)),
+    Column("lift_told_on", Date),
+    Column("lift_reason", Text),
 )
 Index("ix_rights_requests_organisation", rights_requests.c.organisation_code, rights_requests.c.status)
 Index("ix_rights_requests_subject", rights_requests.c.subject_id)

@@ -15,7 +15,7 @@ from vigie.audit import open_journal
 from vigie.consent import ConsentService, ProofWriter
 from vigie.environment import Environment
 from vigie.retention import DailySweep
-from vigie.web import access_log, csrf, docs_ui, errors, headers, openapi
+from vigie.web import access_log, csrf, direct, docs_ui, errors, headers, openapi
 from vigie.web.deps import PublicPages
 from vigie.web.limits import BodyLimit
 from vigie.web.policy_view import policy_page
@@ -116,6 +116,7 @@ def create_app(env: Environment) -> FastAPI:
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    direct.install(app, [cookies.CHOICE_ROUTE])  # inside the body limit
     app.add_middleware(BodyLimit)
     access_log.install([app.router, *routers])
     headers.wrap(app, trust_forwarded_proto=env.settings.trust_forwarded_proto)

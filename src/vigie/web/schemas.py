@@ -152,6 +152,9 @@ class ProcessingOut(Schema):
     event_mapping: list[EventMappingOut]
     archive: ArchiveOut | None = None
     objection_allowed: bool = Field(description="le droit d'opposition peut-il s'exercer ?")
+    at_persons_request: bool = Field(
+        default=False, description="utilisé seulement à la demande de la personne : une limitation ne l'arrête pas"
+    )
     pseudonymised_statistics: bool
     statistics_source: Source | None = Field(default=None, description=SOURCE)
     notices: list[NoticeOut]

@@ -4,11 +4,13 @@ the consent slice's (`vigie.consent`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
+from starlette.routing import Route
 
 from vigie.consent import COOKIE_NAME, ConsentService, Screen, parse_choice
 from vigie.errors import InvalidInput
@@ -24,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 PATH = "/gestion-des-cookies"
 _FIRST_PARTY = ("atid", "atidx", "idrxvr")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def get_consent(request: Request) -> ConsentService:
@@ -37,7 +40,7 @@ def _return_path(value: str | None) -> str:
     """Where to go after the choice: a path of this site only (never `//host` nor a URL), else the home page."""
     if not value or len(value) > 200 or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+    if _CONTROL.search(value):
         return "/"
     return value
 
@@ -55,7 +58,8 @@ async def cookies_choice(request: Request) -> Response:
     """Record the choice (its proof committed first), set the cookie that carries it, go back.
 
     A plain Starlette route, not a FastAPI one: every click of the banner comes here, and FastAPI's dependency
-    machinery cost a third of the request; the checks it would run are made here, in the same order."""
+    machinery cost a third of the request; the checks it would run are made here, in the same order. For the
+    same reason it is answered before the router (`vigie.web.direct`)."""
     if request.url.query:
         raise HTTPException(400, "ce formulaire ne prend aucun paramètre dans l'adresse")
     await require_csrf(request)
@@ -91,4 +95,5 @@ async def cookies_choice(request: Request) -> Response:
     return response
 
 
-router.add_route(PATH, cookies_choice, methods=["POST"], name="cookies_choice", include_in_schema=False)
+CHOICE_ROUTE = Route(PATH, cookies_choice, methods=["POST"], name="cookies_choice", include_in_schema=False)
+router.routes.append(CHOICE_ROUTE)  # and answered before the router (`vigie.web.direct`): the banner's hot path

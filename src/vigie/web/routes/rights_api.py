@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigie import inputs
-from vigie.rights import Intake, RightsService, Status, answer, notify, stats
+from vigie.rights import Intake, RightsService, Status, answer, lift, notify, stats
 from vigie.rights import parsing as parse
 from vigie.rights.answers import request_json
 from vigie.rights.deadlines import flags
@@ -70,6 +70,13 @@ class ExtendIn(_In):
     told_on: str = Field(max_length=10, description="date où la personne a été informée, AAAA-MM-JJ")
 
 
+class LiftIn(_In):
+    """La levée d'une limitation : la date où la personne en a été informée (avant la levée) et le motif."""
+
+    told_on: str = Field(max_length=10, description="date où la personne a été informée, AAAA-MM-JJ")
+    reason: str = Field(max_length=2000, description="motif de la levée (repris dans la lettre)")
+
+
 class NotifyIn(_In):
     """Une information individuelle (art. 14), ou l'exception qui en dispense."""
 
@@ -111,6 +118,10 @@ class RequestOut(BaseModel):
     decided_on: date | None
     decided_by: str | None
     answered_on: date | None
+    lifted_on: date | None
+    lifted_by: str | None
+    lift_told_on: date | None
+    lift_reason: str | None
     due_soon: bool
     overdue: bool
     text: str | None = None
@@ -126,6 +137,13 @@ class AnswerOut(BaseModel):
     request: RequestOut
     content: dict[str, Any] | None
     portable: dict[str, Any] | None
+    letter_html: str
+
+
+class LiftOut(BaseModel):
+    """Une limitation levée : la demande, et la lettre à la personne en HTML."""
+
+    request: RequestOut
     letter_html: str
 
 
@@ -292,6 +310,30 @@ def letter_pdf(request_id: str, agent: AgentDep, env: EnvDep, journal: JournalDe
     number = service.gate.admit(lambda: parse.request_id(request_id), agent_id=agent.id, source=source)
     reply = answer(service, agent.id, number, source=source)
     return Response(pdf(reply.html), media_type="application/pdf")
+
+
+@router.post(
+    "/api/rights/requests/{request_id}/lift",
+    summary="Lever une limitation",
+    responses=_ANSWERS,
+    operation_id="rights_lift",
+)
+def lift_limitation(
+    request_id: str, body: LiftIn, agent: AgentDep, env: EnvDep, journal: JournalDep, request: Request
+) -> LiftOut:
+    """Lève la limitation obtenue par une demande, la personne informée avant (RGPD, art. 18(3)) ; tracé."""
+    service, source = _service(env, journal), source_of(request)
+    number, told, reason = service.gate.admit(
+        lambda: (
+            parse.request_id(request_id),
+            parse.day(body.told_on, "date d'information"),
+            parse.lift_reason(body.reason),
+        ),
+        agent_id=agent.id,
+        source=source,
+    )
+    done = lift(service, agent.id, number, told, reason, source=source)
+    return LiftOut(request=_out(done.request, env.clock.today()), letter_html=done.html)
 
 
 @router.post("/api/rights/notices", summary="Informer une personne", responses=_ANSWERS, operation_id="rights_notify")
