@@ -315,11 +315,13 @@ class Gate:
 
         `categories=None` asks for every category the processing uses for the subject's kind.
         """
-        verdict, categories, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
-        event = self._entry(audit_action, agent_id, subject_id, purpose, categories, verdict, recipient, source)
-        entry = self.journal.append(event)
-        answer = verdict.answer if verdict.answer is not verdict.decision else None
-        return Outcome(verdict.decision, entry, categories, state, answer)
+        pending = self.begin_check(
+            agent_id, subject_id, purpose, categories, today,
+            action=action, audit_action=audit_action, source=source, recipient=recipient,
+        )  # fmt: skip
+        entry = pending.receipt.wait()
+        answer = pending.answer if pending.answer is not pending.decision else None
+        return Outcome(pending.decision, entry, pending.categories, pending.subject, answer)
 
     def _allowed(self, outcome: Outcome) -> None:
         if not outcome.decision.allowed:

@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from vigie import jinja
 from vigie.register import Register
 from vigie.rights.model import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, Request
 from vigie.rights.parsing import EXTENSION_LABELS, ExtensionReason
@@ -16,18 +15,7 @@ from vigie.rights.parsing import EXTENSION_LABELS, ExtensionReason
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-_environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_environment.filters["sentence"] = _sentence
+_environment = jinja.environment(TEMPLATES)
 
 
 def plain(value: object, nested: bool = False) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from vigie import __version__
+from vigie import __version__, jinja
 from vigie.consent import COOKIE_NAME, ConsentService
 from vigie.web.csrf import csrf_input, set_cookie_if_issued
 from vigie.web.trackers import AUDIENCE_SCRIPT, audience_cookies, csp_for, tags_for
@@ -24,21 +23,9 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def sentence(text: str) -> str:
-    """`text` with its first letter capitalised, the rest untouched (Jinja's `capitalize` lowers it)."""
-    return text[:1].upper() + text[1:]
-
-
-_environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_environment = jinja.environment(TEMPLATES_DIR)
 _environment.globals["version"] = __version__
 _environment.globals["csrf_input"] = csrf_input
-_environment.filters["sentence"] = sentence
 templates = Jinja2Templates(env=_environment)
 
 
