@@ -16,6 +16,7 @@ from vigie.accounts.forms import parse_password_change
 from vigie.errors import InvalidForm, SignInRefused
 from vigie.web.auth import source_of
 from vigie.web.csrf import CsrfDep
+from vigie.web.forms import form_fields
 from vigie.web.sessions import (
     SessionDep,
     accounts_of,
@@ -37,18 +38,16 @@ MAX_FIELDS = 16
 
 
 async def _fields(request: Request) -> dict[str, str]:
-    """The posted form as text fields: a repeated field, a file or too many fields is a malformed request."""
-    form = await request.form()
-    items = form.multi_items()
-    if len(items) > MAX_FIELDS:
-        raise HTTPException(400, f"formulaire mal formé : {len(items)} champs, au plus {MAX_FIELDS}")
+    """The posted form as text fields, from the parse the CSRF check already made (`web.forms`): a repeated
+    field or too many fields is a malformed request."""
+    posted = await form_fields(request)
+    if len(posted) > MAX_FIELDS:
+        raise HTTPException(400, f"formulaire mal formé : {len(posted)} champs, au plus {MAX_FIELDS}")
     fields: dict[str, str] = {}
-    for name, value in items:
-        if not isinstance(value, str):
-            raise HTTPException(400, f"formulaire mal formé : le champ « {name[:40]} » n'attend pas de fichier")
-        if name in fields:
+    for name, values in posted.items():
+        if len(values) > 1:
             raise HTTPException(400, f"formulaire mal formé : le champ « {name[:40]} » est répété")
-        fields[name] = value
+        fields[name] = values[0]
     return fields
 
 
