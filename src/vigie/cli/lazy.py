@@ -14,6 +14,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from vigie.cli import collection
 from vigie.cli.coercion import takes_plain_values_as_typed
 from vigie.cli.help import GROUP_METAVAR, FrenchContext
 from vigie.cli.hygiene import guard, journaled_names
@@ -107,6 +108,7 @@ class LazyGroup(TyperGroup):
             from vigie.cli.app import app
 
             importlib.import_module(entry.module)
+            collection.loaded()
             command = _build(app, cmd_name)
             if command is None:
                 return None
