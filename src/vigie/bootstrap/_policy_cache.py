@@ -7,8 +7,9 @@ organisations' rows. That is cached in one file of the data directory, written w
 
 - it was made from the same register files: the SHA-256 of their names and bytes is in the file, and is
   checked against the files read now;
-- by the same code: vigie's version, Python's, and the bytes of the modules that compile the register and
-  define what the file holds (a fix to the compiler is never masked by an old cache);
+- by the same code: vigie's version, Python's, the bytes of the modules that compile the register and define
+  what the file holds (a fix to the compiler is never masked by an old cache), and the installed files of
+  the libraries that parse and validate it (pydantic, PyYAML: an upgrade rewrites them);
 - it carries a valid HMAC-SHA256, under a key derived from the master key, over all of the above.
 
 Anything else (no file, another register, other code, a bad MAC, a file cut short) is ignored, and the
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import importlib.util
 import io
 import os
 import pickle
@@ -53,6 +55,9 @@ _CODE = (
     "organisations.py",
     "bootstrap/_policy_cache.py",
 )
+
+# The libraries that parse and validate the register: their installed files, by path, size and time.
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml")
 
 # What a compiled register is made of: the unpickler refuses any other class.
 _ALLOWED_MODULES = frozenset(
@@ -105,6 +110,13 @@ def code_fingerprint() -> bytes:
             hashed.update(str(source.relative_to(root)).encode() + b"\0")
             with contextlib.suppress(OSError):
                 hashed.update(source.read_bytes())
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)  # finds it without importing it
+        origin = spec.origin if spec is not None else None
+        hashed.update(f"{library}|{origin}".encode())
+        with contextlib.suppress(OSError, TypeError):
+            status = Path(str(origin)).stat()
+            hashed.update(f"|{status.st_size}|{status.st_mtime_ns}".encode())
     return hashed.digest()
 
 
