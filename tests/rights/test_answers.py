@@ -17,7 +17,7 @@ from vigie.audit.events import subject_pseudonym
 from vigie.audit.subjects import CATCH_UP_LAG, THROUGH_KEY, catch_up, entries_about
 from vigie.errors import InvalidInput
 from vigie.ids import AgentId
-from vigie.rights import RequestKind, answer, letters
+from vigie.rights import RequestKind, answer, answers, letters
 from vigie.store import connect
 from vigie.store.schema import audit_subject_index, settings_table
 
@@ -143,6 +143,32 @@ def test_an_access_answer_holds_everything_per_processing_and_the_accesses_with_
     assert "paris-droits" not in text and "paris-dpo" not in text  # agents appear only pseudonymised
     assert "acte : HBQK002" in reply.html and "Lefèbvre" in reply.html and reads[0]["agent"] in reply.html
     assert "paris-droits" not in reply.html
+
+
+@pytest.mark.parametrize("with_records", [True, False])
+def test_an_answer_as_json_text_is_its_data_encoded(world: World, with_records: bool) -> None:
+    """The JSON text (the register's accounts taken already encoded) says exactly what the data says, keys in
+    the same order, for an access answer and for one without the records (information)."""
+    gate, today = Gate(world.env, world.journal), world.env.clock.today()
+    gate.read(AgentId("paris-droits"), world.paris, "rights_benefits", ("banking",), today)
+    everything = world.service.effects.read_everything(DPO, world.paris, today)
+    gathered = answers.gather_access(world.env.register, world.env.keyring, everything, with_records=with_records)
+    content = gathered.content()
+    assert json.loads(gathered.json(), object_pairs_hook=list) == json.loads(
+        json.dumps(content, ensure_ascii=False), object_pairs_hook=list
+    )
+    assert "\\u" not in gathered.json()  # UTF-8 as is, as in the data's encoding
+    assert ("Lefèbvre" in gathered.json()) is with_records
+    held = [p for p in content["processings"] if p["records_held"]]
+    assert held and all(bool(p["records"]) is with_records for p in held)
+
+
+def test_a_reply_as_json_text_is_its_data_encoded(world: World) -> None:
+    made = world.service.submit(DPO, intake(RequestKind.ACCESS))
+    world.service.decide(DPO, made.id)
+    reply = answer(world.service, DPO, made.id)
+    assert json.loads(reply.json()) == json.loads(json.dumps(reply.as_json(), default=str))
+    assert reply.content is not None and json.loads(reply.content_json) == json.loads(json.dumps(reply.content))
 
 
 def test_the_letter_names_the_organisation_dpo_decision_ground_deadline_and_the_cnil(world: World) -> None:
