@@ -27,6 +27,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
     sys.path.append(sys.path.pop(0))
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -145,6 +146,10 @@ def run_engine(name: str, url: str, args: argparse.Namespace, console: Console) 
             return gather_access(env.register, env.keyring, everything).json()
 
         floor = floor_reader(env)
+        # As the service once started (`web.server.settled`): what lives as long as the process (the register,
+        # the population list) is kept out of the cyclic collector's full passes, which would stall answers.
+        gc.collect()
+        gc.freeze()
         for subject in readers[:5]:
             answer(subject)  # warm-up: compiled statements, the policy's role-set memo
             floor(subject)

@@ -70,7 +70,7 @@ _COPY = (
 )
 _ADVANCE = update(settings_table).where(_M.key == THROUGH_KEY).values(value=bindparam("upto_text"))
 ABOUT_LIMIT = 10_000  # entries per person in an answer, the newest kept
-CATCH_UP_LAG = 1_000  # entries an answer leaves unindexed (and scans) before it catches the index up
+CATCH_UP_LAG = 100  # entries an answer leaves unindexed (and scans) before it catches the index up
 # Where the index stands, read inside the look-up's own statement: one snapshot on every engine, so an entry is
 # taken either from the index (seq <= through) or from the tail (seq > through), never from both nor neither.
 _INDEXED_THROUGH = func.coalesce(

@@ -212,7 +212,7 @@ class AccessAnswer:
 
     def json(self) -> str:
         processings = ",".join(
-            f'{account.head},"records":{encode(held) if self.with_records else "[]"},"records_held":{len(held)}}}'
+            f'{account.head},"records":{encode(held) if held and self.with_records else "[]"},"records_held":{len(held)}}}'
             for account, held in self.processings
         )
         person, accesses = encode(self.person), encode(self.accesses)
