@@ -257,8 +257,7 @@ class Gate:
         archived = self._archived(within, subject_id, purpose, today) if state is not None else None
         if categories is None:
             policy = self.env.policy
-            uses = policy.categories_for(agent.roles, purpose, state.kind) if state and agent else frozenset()
-            categories = tuple(sorted(c.value for c in uses))
+            categories = policy.category_names_for(agent.roles, purpose, state.kind) if state and agent else ()
         verdict = self._judge(agent_id, agent, state, purpose, categories, action, recipient)
         if archived is not None and agent is not None and verdict.decision.allowed:
             verdict = self._archive_rule(agent, purpose, action, archived) or verdict

@@ -211,8 +211,9 @@ class AccessAnswer:
         }
 
     def json(self) -> str:
+        shown = self.with_records
         processings = ",".join(
-            f'{account.head},"records":{encode(held) if held and self.with_records else "[]"},"records_held":{len(held)}}}'
+            f'{account.head},"records":{encode(held) if held and shown else "[]"},"records_held":{len(held)}}}'
             for account, held in self.processings
         )
         person, accesses = encode(self.person), encode(self.accesses)
