@@ -191,9 +191,12 @@ def _open_records(key: bytes, subject_id: int, rows: list[tuple[Any, ...]]) -> l
     if not rows:
         return []
     texts = open_many(key, [(bytes(row[4]), record_binding(subject_id, row[0], row[2])) for row in rows])
+    # One parse for all: each text is one JSON value (what `json.dumps` of the payload sealed, authenticated by
+    # AES-GCM), so joined by commas they make a JSON array; `strict` below fails loudly were the count to differ.
+    payloads = json.loads(b"[" + b",".join(texts) + b"]")
     return [
-        RecordView(record_id, processing, category, recorded_on, json.loads(text))
-        for (record_id, processing, category, recorded_on, _), text in zip(rows, texts, strict=True)
+        RecordView(record_id, processing, category, recorded_on, payload)
+        for (record_id, processing, category, recorded_on, _), payload in zip(rows, payloads, strict=True)
     ]
 
 

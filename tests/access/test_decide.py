@@ -162,3 +162,16 @@ def test_grants_are_compiled_once_per_role_set(policy: Policy) -> None:
         "employer_benefit_formalities",
     }
     assert policy.grants_for(roles) is table
+
+
+def test_category_names_are_the_sorted_categories_and_only_register_purposes_are_remembered(policy: Policy) -> None:
+    roles = frozenset({"rights_agent"})
+    names = policy.category_names_for(roles, "rights_benefits", SubjectKind.INSURED)
+    expected = sorted(c.value for c in policy.categories_for(roles, "rights_benefits", SubjectKind.INSURED))
+    assert list(names) == expected and "banking" in names
+    assert policy.category_names_for(roles, "rights_benefits", SubjectKind.INSURED) is names
+    assert policy.category_names_for(roles, "fraud_control", SubjectKind.INSURED) == ()  # not served: nothing
+    remembered = len(policy.named_categories)
+    for typed in ("inconnu", "x" * 64, "rights_benefits "):
+        assert policy.category_names_for(roles, typed, SubjectKind.INSURED) == ()
+    assert len(policy.named_categories) == remembered

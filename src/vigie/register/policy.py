@@ -139,6 +139,9 @@ class Policy:
     # the roles serve, not the size of the whole register.
     kinds_of: Mapping[str, tuple[tuple[SubjectKind, frozenset[Category]], ...]]
     role_set_grants: dict[frozenset[str], Mapping[str, Grant]] = field(default_factory=dict, compare=False, repr=False)
+    named_categories: dict[tuple[frozenset[str], str, SubjectKind], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def compile(cls, register: Register) -> Policy:
@@ -216,6 +219,17 @@ class Policy:
         """The categories of a `kind` of person that an agent holding `roles` may use for `purpose`."""
         grant = self.grants_for(roles).get(purpose)
         return grant[2].get(kind, frozenset()) if grant is not None else frozenset()
+
+    def category_names_for(self, roles: frozenset[str], purpose: str, kind: SubjectKind) -> tuple[str, ...]:
+        """`categories_for` as sorted names, what the gate asks for and journals when no category is named: built
+        once per role set, purpose of the register and kind (a typed purpose never grows the memo)."""
+        key = (roles, purpose, kind)
+        found = self.named_categories.get(key)
+        if found is None:
+            found = tuple(sorted(c.value for c in self.categories_for(roles, purpose, kind)))
+            if purpose in self.legal_basis:
+                self.named_categories[key] = found
+        return found
 
     def reserved_to(self, purpose: str, kind: SubjectKind, category: str) -> frozenset[str] | None:
         """The roles `category` is reserved to for `purpose` and `kind`, or None when it is not reserved."""
