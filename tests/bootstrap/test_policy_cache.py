@@ -204,6 +204,20 @@ def test_only_the_classes_a_compiled_register_is_made_of_are_loaded(start: Start
     assert cache.load_compiled(cache_file(data_dir), digest, env.keyring) is None
 
 
+def test_what_a_policy_memoised_is_not_cached(start: Start, data_dir: Path) -> None:
+    """The policy's memos (grants per role set, category names) fill as it decides; a cache starts them empty."""
+    env = start()
+    env.policy.category_names_for(
+        frozenset({"social_worker"}), "social_support", next(iter(env.policy.kinds_of["social_support"]))[0]
+    )
+    assert env.policy.role_set_grants and env.policy.named_categories
+    digest = read_register_files().digest
+    assert cache.store_compiled(cache_file(data_dir), digest, env.keyring, cache.CompiledRegister(env.policy, ()))
+    loaded = cache.load_compiled(cache_file(data_dir), digest, env.keyring)
+    assert loaded is not None and loaded.policy == env.policy
+    assert not loaded.policy.role_set_grants and not loaded.policy.named_categories
+
+
 def test_the_cache_file_is_private_and_written_whole(start: Start, data_dir: Path) -> None:
     start()
     assert cache_file(data_dir).stat().st_mode & 0o777 == 0o600

@@ -30,7 +30,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -154,7 +154,8 @@ def store_compiled(path: Path, register_digest: str, keyring: Keyring, compiled:
     and never failing the start-up: say whether it was written."""
     if not path.parent.is_dir():
         return False
-    empty = CompiledRegister(replace(compiled.policy, role_set_grants={}), compiled.organisations)  # no memo
+    memos = {f.name: f.default_factory() for f in fields(Policy) if not f.compare and f.default_factory is not MISSING}
+    empty = CompiledRegister(replace(compiled.policy, **memos), compiled.organisations)  # memos start empty
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(empty)
     payload = buffer.getvalue()
