@@ -15,8 +15,8 @@ reads        tail (journaled reads)
 testing      RecordingJournal, for other modules' tests
 
 Each name is imported from its module on first use (PEP 562): a command that appends one entry needs neither
-the witness (which brings an HTTP client) nor the proofs, notes and verification, about a tenth of its
-start-up. Two of the names are also names of modules (`verify`, `witness`): as when they were imported up
+the witness (which brings an HTTP client) nor the proofs, notes and verification (0.015 s on a quiet
+machine). Two of the names are also names of modules (`verify`, `witness`): as when they were imported up
 front, `vigie.audit.verify` stays the function, never the module the import system would bind there.
 """
 

@@ -1,11 +1,11 @@
 """Text options and flags taken as typed, without the validator the parser would build for each of them.
 
 The parser (typer) converts every value through a pydantic validator that it builds on first use, even for
-plain text and flags, which need no conversion: that alone imports pydantic and builds a schema per option,
-about a third of what `vigie access check` cost at start-up. Text options (most of vigie's: agents, purposes,
-paths, URLs) and flags (`--json`, `--help`) get a converter that returns the value as given when it already has
-its type; any other value (bytes from an unusual shell, a flag given as a word), and every other type
-(integers, dates, choices), keep the parser's own conversion.
+plain text and flags, which need no conversion: that alone imports pydantic (0.06 s on a quiet machine) and
+builds a schema per option, for a command that otherwise needs no pydantic at all. Text options (most of
+vigie's: agents, purposes, paths, URLs) and flags (`--json`, `--help`) get a converter that returns the value
+as given when it already has its type; any other value (bytes from an unusual shell, a flag given as a word),
+and every other type (integers, dates, choices), keep the parser's own conversion.
 """
 
 from __future__ import annotations

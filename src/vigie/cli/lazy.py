@@ -55,8 +55,8 @@ COMMANDS: dict[str, Entry] = {
 
 
 def prepare_command(command: Any) -> Any:
-    """French help, checked values, text and flags taken as typed, and no typer completion options, on a command and all
-    it contains."""
+    """French help, checked values, text and flags taken as typed, and no typer completion options, on a command
+    and all it contains."""
     command.context_class = FrenchContext
     command.params = [p for p in command.params if p.name not in COMPLETION_PARAMS]
     skipped = journaled_names(command)

@@ -88,7 +88,8 @@ Index("ix_records_end_on", records.c.end_on)
 Index("ix_records_file_owner", records.c.file_owner_id)
 # Records not dated yet (added since the last refresh): a partial index, so that finding them costs no scan.
 # Its WHERE goes to the dialect that creates it, when it does: naming a dialect's option here would import
-# that dialect's package with this module, and the PostgreSQL one cost a sixth of an SQLite command's start-up.
+# that dialect's package with this module, and the PostgreSQL one costs 0.025 s on a quiet machine (a tenth of
+# `vigie access check` on SQLite).
 _undated = Index("ix_records_undated", records.c.id)
 
 
