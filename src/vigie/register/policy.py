@@ -3,7 +3,7 @@
 A decision is a handful of set look-ups; nothing parses or scans rules per request, so the cost does not
 grow with the size of the register. A compiled policy holds only plain data (frozen dataclasses, enums,
 frozen sets, read-only mappings) and no model of the register, so that a cached one loads without pydantic
-(see `vigie.register.compiled`).
+(see `vigie.bootstrap._policy_cache`).
 """
 
 from __future__ import annotations
