@@ -245,12 +245,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="threads answering for answers/s")
     parser.add_argument("--rounds", type=int, default=3, help="times each person is answered for answers/s")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server: run there too")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (with --postgres)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args()
     console = Console()
     results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="vigie-bench-rights-db-") as folder:
-        results["sqlite"] = run_engine("SQLite", f"sqlite:///{Path(folder) / 'vigie.db'}", args, console)
+    if not (args.no_sqlite and args.postgres):
+        with tempfile.TemporaryDirectory(prefix="vigie-bench-rights-db-") as folder:
+            results["sqlite"] = run_engine("SQLite", f"sqlite:///{Path(folder) / 'vigie.db'}", args, console)
     if args.postgres:
         url, drop = postgres_database(args.postgres)
         try:
@@ -267,14 +269,18 @@ def main() -> None:
         )  # fmt: skip
     table.add_row("plateforme habituelle (chiffres de l'issue)", "600-800 ms", "", "", "", "2,2", "> 1000 ms")
     console.print(table)
-    first = results["sqlite"]
+    first_engine = next(iter(results))
+    first = results[first_engine]
     extra = " ".join(
-        f"{engine}_{key}={value:.2f}" for engine, f in results.items() if engine != "sqlite" for key, value in f.items()
+        f"{engine}_{key}={value:.2f}"
+        for engine, f in results.items()
+        if engine != first_engine
+        for key, value in f.items()
     )
     print(
         f"RESULT rights p50_ms={first['p50_ms']:.2f} p95_ms={first['p95_ms']:.2f} "
         f"floor_ratio={first['floor_ratio']:.2f} answers_per_s={first['answers_per_s']:.0f} "
-        f"erasure_p95_ms={first['erasure_p95_ms']:.2f} subjects={args.subjects} {extra}".rstrip()
+        f"erasure_p95_ms={first['erasure_p95_ms']:.2f} subjects={args.subjects} engine={first_engine} {extra}".rstrip()
     )
 
 
