@@ -127,11 +127,15 @@ def test_each_read_is_journaled_with_what_was_read_its_agent_and_its_source(
     assert [e.seq for e in service.tail("paris-dpo", 5, source="poste-12")] == [1, 2, 3]
     proof = service.prove("paris-dpo", 2, source="poste-12")
     assert (proof.seq, proof.verified) == (2, True)
-    assert [(e.action, e.allowed, e.agent_id, e.source, e.reason) for e in journal.events] == [
-        (AuditAction.AUDIT_READ, True, "paris-dpo", "poste-12", "vérification du journal d'audit : intègre"),
-        (AuditAction.AUDIT_READ, True, "paris-dpo", "poste-12", "consultation des 5 dernières entrées du journal d'audit"),
-        (AuditAction.AUDIT_READ, True, "paris-dpo", "poste-12", "preuve d'inclusion de l'entrée 2"),
-    ]  # fmt: skip
+    for event in journal.events:
+        assert (event.action, event.allowed, event.agent_id, event.source) == (
+            AuditAction.AUDIT_READ, True, "paris-dpo", "poste-12"
+        )  # fmt: skip
+    assert [event.reason for event in journal.events] == [
+        "vérification du journal d'audit : intègre",
+        "consultation des 5 dernières entrées du journal d'audit",
+        "preuve d'inclusion de l'entrée 2",
+    ]
 
 
 def test_the_page_before_an_entry_is_the_one_read(filled: tuple[JournalReads, RecordingJournal]) -> None:

@@ -59,12 +59,11 @@ def test_a_journal_whose_writer_reports_a_problem_is_not_ready_with_that_reason(
         found = readiness(engine, _StoppedWriter())
     assert found == Readiness(True, "écrivain du journal arrêté")
     assert not found.ok
-    assert [r.getMessage() for r in caplog.records] == ["journal d'audit impossible à écrire : écrivain du journal arrêté"]
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged == ["journal d'audit impossible à écrire : écrivain du journal arrêté"]
 
 
-def test_a_read_only_store_shows_before_any_request_fails(
-    read_only: Engine, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_read_only_store_shows_before_any_request_fails(read_only: Engine, caplog: pytest.LogCaptureFixture) -> None:
     """The writer has nothing to report yet: the probe of the head row's lock finds that nothing can be written."""
     with caplog.at_level(logging.WARNING, logger="vigie.access.readiness"):
         found = readiness(read_only, RecordingJournal())
