@@ -209,3 +209,13 @@ def test_an_agent_with_a_one_character_id_is_an_agent_like_any_other(
     journal = RecordingJournal()
     assert JournalReads(env, journal).verify("d").ok
     assert journal.events[0].agent_id == "d"
+
+
+def test_a_refusal_quoting_a_huge_value_keeps_its_entry_to_a_thousand_characters(
+    reads: tuple[JournalReads, RecordingJournal],
+) -> None:
+    service, journal = reads
+    with pytest.raises(InvalidInput):
+        service.tail("paris-dpo", 10**2000)
+    (event,) = journal.events
+    assert len(event.reason) == 1000 and event.reason.startswith("consultation du journal d'audit refusée : ")
