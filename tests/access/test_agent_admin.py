@@ -12,6 +12,7 @@ from vigie.access.agent_admin import AgentAdmin
 from vigie.access.journal_reads import fingerprint
 from vigie.agents import AGENT_ID_LENGTH, NewAgent, add_agents
 from vigie.audit import AuditAction
+from vigie.audit.journal import AUDIT_CATEGORIES
 from vigie.audit.testing import RecordingJournal
 from vigie.environment import Environment
 from vigie.errors import InvalidInput, NotFound
@@ -190,3 +191,20 @@ def test_revoking_many_tokens_keeps_the_journal_entry_to_a_thousand_characters(
     assert len(AgentAdmin(env, journal).revoke("paris-dpo", everything=True)) == 100
     (event,) = journal.events
     assert len(event.reason) == 1000 and event.reason.startswith("100 jetons d'accès révoqués (")
+
+
+def test_an_issuance_is_journaled_with_the_tokens_number_and_last_day(make_env: EnvFactory, engine: Engine) -> None:
+    env = make_env(engine, demo_agents=True)  # the suite's clock: 28 November 2026
+    journal = RecordingJournal()
+    issued = AgentAdmin(env, journal).issue("paris-dpo", source="cli")
+    (event,) = journal.events
+    assert event.reason == f"jeton d'accès à l'API délivré (n° {issued.info.id}, jusqu'au 28/12/2026)"
+    assert (event.agent_id, event.categories) == ("paris-dpo", AUDIT_CATEGORIES)
+
+
+def test_an_unknown_agent_is_named_by_its_first_eighty_characters(make_env: EnvFactory, engine: Engine) -> None:
+    journal = RecordingJournal()
+    with pytest.raises(NotFound) as missing:
+        AgentAdmin(make_env(engine), journal).issue("z" * 100)
+    assert missing.value.key == "z" * 80
+    assert journal.events[0].categories == AUDIT_CATEGORIES
