@@ -125,7 +125,10 @@ def make_env(register: Register, policy: Policy, keyring: Keyring, tmp_path: Pat
                 ensure_demo_agents(connection, register, attested_on=date(2026, 1, 5))
         url = engine.url.render_as_string(hide_password=False)
         values = {"data_dir": tmp_path, "database_url": url, **settings}
-        return Environment(load_settings(**values), register, policy, engine, keyring, clock)
+        loaded = load_settings(**values)
+        return Environment(
+            settings=loaded, register=register, policy=policy, engine=engine, keyring=keyring, clock=clock
+        )
 
     return make
 

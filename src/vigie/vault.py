@@ -23,8 +23,10 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    null,
     or_,
     select,
+    union_all,
     update,
 )
 
@@ -78,22 +80,42 @@ def identity_fields(identity: dict[str, Any], categories: tuple[str, ...]) -> di
 
 
 _SUBJECT_ID: BindParameter[int] = bindparam("subject_id")
+# The state a decision needs, in one round trip (run on every decision): the subject's row with one row per
+# objection (LEFT JOIN), then one row per consent in force; the columns a branch does not fill are NULL.
 _STATE = Prepared(
-    select(subjects.c.kind, subjects.c.organisation_code, subjects.c.restricted).where(subjects.c.id == _SUBJECT_ID)
-)
-_OBJECTIONS = Prepared(select(objections.c.processing_id).where(objections.c.subject_id == _SUBJECT_ID))
-_CONSENTS = Prepared(
-    select(consents.c.processing_id).where(
-        consents.c.subject_id == _SUBJECT_ID,
-        consents.c.given_on <= bindparam("today", type_=Date),
-        or_(consents.c.withdrawn_on.is_(None), consents.c.withdrawn_on > bindparam("today", type_=Date)),
+    union_all(
+        select(
+            subjects.c.kind,
+            subjects.c.organisation_code,
+            subjects.c.restricted,
+            objections.c.processing_id,
+            null().label("consented"),
+        )
+        .select_from(subjects.outerjoin(objections, objections.c.subject_id == subjects.c.id))
+        .where(subjects.c.id == _SUBJECT_ID),
+        select(null(), null(), null(), null(), consents.c.processing_id).where(
+            consents.c.subject_id == _SUBJECT_ID,
+            consents.c.given_on <= bindparam("today", type_=Date),
+            or_(consents.c.withdrawn_on.is_(None), consents.c.withdrawn_on > bindparam("today", type_=Date)),
+        ),
     )
 )
 _SEALED_IDENTITY = Prepared(select(subjects.c.wrapped_key, subjects.c.identity).where(subjects.c.id == _SUBJECT_ID))
 _WRAPPED_KEY = Prepared(select(subjects.c.wrapped_key).where(subjects.c.id == _SUBJECT_ID))
-_ALL_RECORDS = Prepared(
-    select(records.c.id, records.c.processing_id, records.c.category, records.c.recorded_on, records.c.payload)
-    .where(records.c.subject_id == _SUBJECT_ID)
+# The sealed identity and every record, in one round trip (an access request): the subject's columns repeat on
+# each record's row; one row with no record when there is none.
+_EVERYTHING = Prepared(
+    select(
+        subjects.c.wrapped_key,
+        subjects.c.identity,
+        records.c.id,
+        records.c.processing_id,
+        records.c.category,
+        records.c.recorded_on,
+        records.c.payload,
+    )
+    .select_from(subjects.outerjoin(records, records.c.subject_id == subjects.c.id))
+    .where(subjects.c.id == _SUBJECT_ID)
     .order_by(records.c.processing_id, records.c.recorded_on, records.c.id)
 )
 _BY_NIR = Prepared(select(subjects.c.id).where(subjects.c.nir_index == bindparam("nir_index")))
@@ -118,19 +140,18 @@ _RECORDS = PreparedFamily(_records_in)
 
 def subject_state(connection: Connection, subject_id: int, today: date) -> SubjectState:
     """The state a decision needs: kind, organisation, restriction, objections, consents in force."""
-    row = _STATE.first(connection, {"subject_id": subject_id})
-    if row is None:
+    rows = _STATE.rows(connection, {"subject_id": subject_id, "today": today})
+    head = [row for row in rows if row[0] is not None]
+    if not head:
         raise NotFound("personne", str(subject_id))
-    kind, organisation, restricted = row
-    objected = _OBJECTIONS.rows(connection, {"subject_id": subject_id})
-    consented = _CONSENTS.rows(connection, {"subject_id": subject_id, "today": today})
+    kind, organisation, restricted = head[0][:3]
     return SubjectState(
         SubjectId(subject_id),
         SubjectKind(kind),
         organisation,
         bool(restricted),
-        frozenset(r[0] for r in objected),
-        frozenset(r[0] for r in consented),
+        frozenset(row[3] for row in head if row[3] is not None),
+        frozenset(row[4] for row in rows if row[4] is not None),
     )
 
 
@@ -170,9 +191,12 @@ def _open_records(key: bytes, subject_id: int, rows: list[tuple[Any, ...]]) -> l
     if not rows:
         return []
     texts = open_many(key, [(bytes(row[4]), record_binding(subject_id, row[0], row[2])) for row in rows])
+    # One parse for all: each text is one JSON value (what `json.dumps` of the payload sealed, authenticated by
+    # AES-GCM), so joined by commas they make a JSON array; `strict` below fails loudly were the count to differ.
+    payloads = json.loads(b"[" + b",".join(texts) + b"]")
     return [
-        RecordView(record_id, processing, category, recorded_on, json.loads(text))
-        for (record_id, processing, category, recorded_on, _), text in zip(rows, texts, strict=True)
+        RecordView(record_id, processing, category, recorded_on, payload)
+        for (record_id, processing, category, recorded_on, _), payload in zip(rows, payloads, strict=True)
     ]
 
 
@@ -332,13 +356,13 @@ def shred(connection: Connection, subject_id: int, today: date) -> None:
 def read_everything(
     connection: Connection, keyring: Keyring, subject_id: int
 ) -> tuple[dict[str, Any], list[RecordView]]:
-    """The subject's identity and every record of every processing, decrypted (an access request): two
-    statements, one unwrapping of the data key."""
-    row = _SEALED_IDENTITY.first(connection, {"subject_id": subject_id})
-    wrapped, sealed = row if row is not None else (None, None)
+    """The subject's identity and every record of every processing, decrypted (an access request): one
+    statement, one unwrapping of the data key."""
+    rows = _EVERYTHING.rows(connection, {"subject_id": subject_id})
+    wrapped, sealed = rows[0][:2] if rows else (None, None)
     key = _unwrap(keyring, subject_id, wrapped)
-    rows = _ALL_RECORDS.rows(connection, {"subject_id": subject_id})
-    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, rows)
+    held = [row[2:] for row in rows if row[2] is not None]
+    return _open_identity(key, subject_id, sealed), _open_records(key, subject_id, held)
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ def gates(engine: Engine, make_env: Callable[..., Environment], keyring: Keyring
     env = make_env(engine, demo_agents=True)
     archive = env.policy.archives["dmp"]
     narrowed: Policy = dataclasses.replace(
-        env.policy, archives={"dmp": archive.model_copy(update={"roles": ("prevention_agent",)})}
-    )
+        env.policy, archives={"dmp": dataclasses.replace(archive, roles=("prevention_agent",))},
+        role_set_grants={}, named_categories={},
+    )  # fmt: skip
     with Journal(engine, keyring) as journal:
         yield Gate(env, journal), Gate(dataclasses.replace(env, policy=narrowed), journal)
 

@@ -169,14 +169,13 @@ def test_a_reserved_category_names_the_roles_it_is_reserved_to(policy: Policy) -
     key = ("fraud_control", SubjectKind.INSURED)
     widened = replace(
         policy, reserved={**policy.reserved, key: {"health.pathology": frozenset({"medical_officer", "dpo"})}},
-        role_set_grants={},
+        role_set_grants={}, named_categories={},
     )  # fmt: skip
     for rules, roles in ((policy, "medical_officer"), (widened, "dpo, medical_officer")):
         decision = decide(rules, investigator, INSURED_75, "fraud_control", ["health.pathology"])
         assert decision.reason == (
             "pour le traitement « fraud_control », la catégorie « health.pathology » des assurés et bénéficiaires "
-            f"est réservée aux "
-            f"rôles {roles}"
+            f"est réservée aux rôles {roles}"
         )
 
 
@@ -187,3 +186,16 @@ def test_a_category_reserved_to_no_role_says_so(policy: Policy) -> None:
         "pour le traitement « dmp », la catégorie « health.care » des assurés et bénéficiaires est réservée à aucun "
         "rôle d'agent"
     )
+
+
+def test_category_names_are_the_sorted_categories_and_only_register_purposes_are_remembered(policy: Policy) -> None:
+    roles = frozenset({"rights_agent"})
+    names = policy.category_names_for(roles, "rights_benefits", SubjectKind.INSURED)
+    expected = sorted(c.value for c in policy.categories_for(roles, "rights_benefits", SubjectKind.INSURED))
+    assert list(names) == expected and "banking" in names
+    assert policy.category_names_for(roles, "rights_benefits", SubjectKind.INSURED) is names
+    assert policy.category_names_for(roles, "fraud_control", SubjectKind.INSURED) == ()  # not served: nothing
+    remembered = len(policy.named_categories)
+    for typed in ("inconnu", "x" * 64, "rights_benefits "):
+        assert policy.category_names_for(roles, typed, SubjectKind.INSURED) == ()
+    assert len(policy.named_categories) == remembered

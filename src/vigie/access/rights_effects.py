@@ -18,10 +18,9 @@ from sqlalchemy import Connection
 
 from vigie import vault
 from vigie.access.service import Gate, Outcome, SubjectView
-from vigie.agents import load_agent
 from vigie.audit import AuditAction
 from vigie.audit.chain import Entry
-from vigie.audit.subjects import CATCH_UP_LAG, catch_up, entries_about
+from vigie.audit.subjects import entries_about, keep_up
 from vigie.errors import AccessRefused
 from vigie.ids import AgentId, SubjectId
 from vigie.model import Action, Agent, Decision
@@ -132,23 +131,22 @@ class RightsEffects:
         """Everything held on the person, decrypted, and the accesses made to it (access request).
 
         The decision is journaled first (one entry for the whole answer); the vault is read while its entry
-        commits, in one transaction with the journal's look-up and the agents it names, and nothing is returned
-        before the entry is durable: a refusal or a failed commit returns nothing. The per-person index is caught
-        up only once its tail is long (`CATCH_UP_LAG`), so an answer usually writes nothing but its entry."""
-        pending = self.gate.begin_read(agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source)
+        commits, in the decision's own transaction (one connection for the whole answer) with the journal's
+        look-up and the agents it names, and nothing is returned before the entry is durable: a refusal or a
+        failed commit returns nothing. The per-person index is caught up only once its tail is long, and looked
+        at now and then (`keep_up`): an answer usually writes nothing but its entry."""
+        with connect(self.env.engine) as connection:
+            pending = self.gate.begin_read(
+                agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source, within=connection
+            )
+            if pending.decision.allowed:
+                identity, records = vault.read_everything(connection, self.env.keyring, subject_id)
+                keep_up(connection)
+                accesses, agents = entries_about(connection, self.env.keyring, subject_id)
         if not pending.decision.allowed:
             raise AccessRefused(pending.answer.reason, pending.receipt.wait())
         state, granted = pending.subject, frozenset(pending.categories)
         assert state is not None
-        with connect(self.env.engine) as connection:
-            identity, records = vault.read_everything(connection, self.env.keyring, subject_id)
-            catch_up(connection, lag=CATCH_UP_LAG)
-            accesses = entries_about(connection, self.env.keyring, subject_id)
-            agents: dict[str, Agent] = {}
-            for named in {e.agent_id for e in accesses if e.agent_id is not None}:
-                agent = load_agent(connection, named)
-                if agent is not None:
-                    agents[named] = agent
         pending.receipt.wait()  # raises JournalError when the entry could not be written: nothing leaves
         shown = [r for r in records if r.category in granted]
         who = vault.identity_fields(identity, pending.categories)

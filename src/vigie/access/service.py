@@ -246,15 +246,18 @@ class Gate:
         today: date,
         action: Action,
         recipient: str | None,
+        within: Connection | None = None,
     ) -> tuple[_Verdict, tuple[str, ...], SubjectState | None]:
-        """Load the parties and judge; `categories=None` asks for every category the processing uses."""
-        with connect(self.env.engine) as connection:
-            agent, state = self._parties(connection, agent_id, subject_id, today)
-            archived = self._archived(connection, subject_id, purpose, today) if state is not None else None
+        """Load the parties (in the caller's transaction `within`, else in one of its own) and judge;
+        `categories=None` asks for every category the processing uses."""
+        if within is None:
+            with connect(self.env.engine) as connection:
+                return self._decide(agent_id, subject_id, purpose, categories, today, action, recipient, connection)
+        agent, state = self._parties(within, agent_id, subject_id, today)
+        archived = self._archived(within, subject_id, purpose, today) if state is not None else None
         if categories is None:
             policy = self.env.policy
-            uses = policy.categories_for(agent.roles, purpose, state.kind) if state and agent else frozenset()
-            categories = tuple(sorted(c.value for c in uses))
+            categories = policy.category_names_for(agent.roles, purpose, state.kind) if state and agent else ()
         verdict = self._judge(agent_id, agent, state, purpose, categories, action, recipient)
         if archived is not None and agent is not None and verdict.decision.allowed:
             verdict = self._archive_rule(agent, purpose, action, archived) or verdict
@@ -337,15 +340,17 @@ class Gate:
         *,
         source: str | None = None,
         recipient: str | None = None,
+        within: Connection | None = None,
     ) -> PendingRead:
         """The first half of `read`: decide and submit the journal entry, without waiting for it.
 
         Hand the result to `finish_read` with its committed seq (`pending.receipt.wait()`, or `wait_async()` on
-        an event loop, so that no thread is held while the journal commits)."""
+        an event loop, so that no thread is held while the journal commits). `within`: decide in the caller's
+        transaction, which then reads what was decided on."""
         action = Action.DISCLOSE if recipient is not None else Action.READ
         return self.begin_check(
             agent_id, subject_id, purpose, categories, today,
-            action=action, audit_action=action, source=source, recipient=recipient,
+            action=action, audit_action=action, source=source, recipient=recipient, within=within,
         )  # fmt: skip
 
     def begin_check(
@@ -360,11 +365,14 @@ class Gate:
         audit_action: Action | AuditAction = AuditAction.DECIDE,
         source: str | None = None,
         recipient: str | None = None,
+        within: Connection | None = None,
     ) -> PendingRead:
         """`check` without waiting for the entry: the caller may prepare its work while the entry commits, and
         must wait for `pending.receipt` before anything it read leaves (the rights slice reads a person's
         retention dates while the entry commits)."""
-        verdict, granted, state = self._decide(agent_id, subject_id, purpose, categories, today, action, recipient)
+        verdict, granted, state = self._decide(
+            agent_id, subject_id, purpose, categories, today, action, recipient, within
+        )
         event = self._entry(audit_action, agent_id, subject_id, purpose, granted, verdict, recipient, source)
         return PendingRead(verdict.decision, verdict.answer, granted, state, purpose, self.journal.submit(event))
 

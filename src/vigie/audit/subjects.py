@@ -5,11 +5,16 @@ its append throughput on SQLite (random keys: see `store.schema`). So the writer
 (`audit_subject_index`: seq, pseudonym, indexed by pseudonym) is caught up in batch: one `INSERT … SELECT` over
 the entries appended since the last catch-up, under a row lock so that two catch-ups never index the same
 entries twice. The look-up reads, in one statement, the person's indexed entries and the short tail not indexed
-yet (a range of the journal's primary key), so that an answer need not write: a look-up catches up only once
-the tail is `CATCH_UP_LAG` entries long, which keeps the tail's scan short and most answers read-only.
+yet (a range of the journal's primary key), with the agents the entries name, so that an answer need not write:
+an answer catches up only once the tail is `CATCH_UP_LAG` entries long, which keeps the tail's scan short and
+most answers read-only, and looks at the lag only every `CHECK_EVERY` seconds (`keep_up`).
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import (
     BigInteger,
@@ -29,8 +34,10 @@ from sqlalchemy import (
 from vigie.audit.chain import Entry
 from vigie.audit.events import subject_pseudonym
 from vigie.crypto import Keyring
+from vigie.ids import AgentId
+from vigie.model import Agent
 from vigie.store.prepared import Prepared
-from vigie.store.schema import audit_entries, audit_subject_index, settings_table
+from vigie.store.schema import agent_roles, agents, audit_entries, audit_subject_index, settings_table
 
 THROUGH_KEY = "audit_subject_index_through"
 _E = audit_entries.c
@@ -63,7 +70,7 @@ _COPY = (
 )
 _ADVANCE = update(settings_table).where(_M.key == THROUGH_KEY).values(value=bindparam("upto_text"))
 ABOUT_LIMIT = 10_000  # entries per person in an answer, the newest kept
-CATCH_UP_LAG = 1_000  # entries an answer leaves unindexed (and scans) before it catches the index up
+CATCH_UP_LAG = 100  # entries an answer leaves unindexed (and scans) before it catches the index up
 # Where the index stands, read inside the look-up's own statement: one snapshot on every engine, so an entry is
 # taken either from the index (seq <= through) or from the tail (seq > through), never from both nor neither.
 _INDEXED_THROUGH = func.coalesce(
@@ -76,11 +83,18 @@ _SEQS = (
     .limit(literal_column(str(ABOUT_LIMIT)))
     .offset(literal_column("0"))
 )
+_UNION = union_all(
+    select(*_COLUMNS).where(_E.seq.in_(_SEQS.scalar_subquery())),
+    select(*_COLUMNS).where(_E.seq > _INDEXED_THROUGH, _E.subject_ref == bindparam("ref")),
+).subquery("about")
+_U = _UNION.c
+_A, _R = agents.c, agent_roles.c
+# The entries and, on each, the agent it names with one of its roles (one row per role): the answer shows which
+# organisation and role made each access, so the agents come in the same round trip.
 _ABOUT = Prepared(
-    union_all(
-        select(*_COLUMNS).where(_E.seq.in_(_SEQS.scalar_subquery())),
-        select(*_COLUMNS).where(_E.seq > _INDEXED_THROUGH, _E.subject_ref == bindparam("ref")),
-    ).order_by(literal_column("seq"))
+    select(*(_U[column.name] for column in _COLUMNS), _A.organisation_code, _A.secrecy_attested_on, _R.role_id)
+    .select_from(_UNION.outerjoin(agents, _A.id == _U.agent_id).outerjoin(agent_roles, _R.agent_id == _A.id))
+    .order_by(_U.seq, _R.role_id)
 )
 
 
@@ -110,11 +124,42 @@ def catch_up(connection: Connection, *, lag: int = 1) -> int:
     return indexed
 
 
-def entries_about(connection: Connection, keyring: Keyring, subject_id: int) -> list[Entry]:
+CHECK_EVERY = 0.05  # seconds between two looks at the lag, per database and process (see `keep_up`)
+_looked_at: dict[int, float] = {}
+
+
+def keep_up(connection: Connection, *, now: Callable[[], float] = time.monotonic) -> int:
+    """`catch_up` at `CATCH_UP_LAG`, looked at no more than every `CHECK_EVERY` seconds per database in this
+    process: the look is a statement of its own, which an answer then mostly saves. The tail an answer scans
+    grows meanwhile by at most what the journal takes in that time."""
+    key, moment = id(connection.engine), now()
+    if moment - _looked_at.get(key, -CHECK_EVERY) < CHECK_EVERY:
+        return 0
+    _looked_at[key] = moment
+    return catch_up(connection, lag=CATCH_UP_LAG)
+
+
+def entries_about(connection: Connection, keyring: Keyring, subject_id: int) -> tuple[list[Entry], dict[str, Agent]]:
     """The journal's entries about one subject, oldest first (at most `ABOUT_LIMIT`, the newest kept): the
-    indexed ones and the tail not indexed yet, in one statement."""
+    indexed ones and the tail not indexed yet; and the agents they name that still exist, with their roles. One
+    statement."""
     rows = _ABOUT.rows(connection, {"ref": subject_pseudonym(keyring, subject_id), "key": THROUGH_KEY})
-    return [Entry(*row) for row in rows[-ABOUT_LIMIT:]]
+    entries: list[Entry] = []
+    named: dict[str, tuple[str, date | None, set[str]]] = {}
+    width = len(_COLUMNS)
+    for row in rows:
+        if not entries or entries[-1].seq != row[0]:
+            entries.append(Entry(*row[:width]))
+        agent_id, (organisation, attested_on, role) = row[3], row[width:]
+        if agent_id is not None and organisation is not None:
+            roles = named.setdefault(agent_id, (organisation, attested_on, set()))[2]
+            if role is not None:
+                roles.add(role)
+    agents = {
+        agent_id: Agent(AgentId(agent_id), organisation, frozenset(roles), attested_on)
+        for agent_id, (organisation, attested_on, roles) in named.items()
+    }
+    return entries[-ABOUT_LIMIT:], agents
 
 
-__all__ = ["ABOUT_LIMIT", "CATCH_UP_LAG", "THROUGH_KEY", "catch_up", "entries_about"]
+__all__ = ["ABOUT_LIMIT", "CATCH_UP_LAG", "CHECK_EVERY", "THROUGH_KEY", "catch_up", "entries_about", "keep_up"]

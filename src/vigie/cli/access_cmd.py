@@ -1,4 +1,8 @@
-"""`vigie access check` and `vigie subject show`: the gate from the command line, every call journaled."""
+"""`vigie access check` and `vigie subject show`: the gate from the command line, every call journaled.
+
+`access check` and `subject find` answer in one line or one JSON document, written without rich (0.02 s of
+imports on a quiet machine); `subject show` draws its table with it.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from vigie import inputs
 from vigie.access.service import Gate, SubjectView
 from vigie.audit import AuditAction, Journal
 from vigie.bootstrap import prepare
-from vigie.cli.app import ExitCode, app, out
+from vigie.cli.app import ExitCode, app
 from vigie.cli.hygiene import journaled
 from vigie.cli.options import Database, Json
 from vigie.settings import load_settings
@@ -57,11 +60,15 @@ def check(
         )
     decision = outcome.told
     if as_json:
-        out.print_json(json.dumps({"allowed": decision.allowed, "reason": decision.reason, "entry": outcome.entry}))
+        _echo_json({"allowed": decision.allowed, "reason": decision.reason, "entry": outcome.entry})
     else:
-        verdict = "[green]AUTORISÉ[/]" if decision.allowed else "[red]REFUSÉ[/]"
-        out.print(f"{verdict} — {decision.reason} (entrée {outcome.entry} du journal)")
+        verdict = typer.style("AUTORISÉ", fg="green") if decision.allowed else typer.style("REFUSÉ", fg="red")
+        typer.echo(f"{verdict} — {decision.reason} (entrée {outcome.entry} du journal)")  # colour on a terminal only
     raise typer.Exit(ExitCode.OK if decision.allowed else ExitCode.REFUSED)
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _view_json(view: SubjectView) -> dict[str, Any]:
@@ -93,9 +100,9 @@ def find(
         )
         subject = gate.find_by_nir(agent_id, typed_nir, wanted_purpose, env.clock.today())
     if as_json:
-        out.print_json(json.dumps({"subject": subject}))
+        _echo_json({"subject": subject})
     else:
-        out.print(f"Personne {subject}")
+        typer.echo(f"Personne {subject}")
 
 
 @subject_app.command("show")
@@ -121,6 +128,10 @@ def show(
             action=AuditAction.READ,
         )
         view = gate.read(agent_id, subject_id, wanted_purpose, wanted, env.clock.today())
+    from rich.table import Table
+
+    from vigie.cli.app import out
+
     if as_json:
         out.print_json(json.dumps(_view_json(view), ensure_ascii=False, default=str))
         return

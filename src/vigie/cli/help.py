@@ -16,6 +16,8 @@ from typing import Any
 
 import typer
 
+from vigie.cli.coercion import takes_plain_values_as_typed
+
 USAGE = "Utilisation :"
 HELP_OPTION = "affiche cette aide et quitte"
 GROUP_METAVAR = "COMMANDE [ARGUMENTS]..."
@@ -49,7 +51,11 @@ SHARED_OPTION_HELP = {
 
 
 class FrenchContext(typer.Context):
-    """A parser context whose help page is the French one."""
+    """A parser context whose help page is the French one (and whose `--help` flag needs no validator)."""
+
+    def __init__(self, command: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(command, *args, **kwargs)
+        takes_plain_values_as_typed(command.get_help_option(self))  # built per command, beside its params
 
     def get_help(self) -> str:
         return render_help(self)

@@ -14,6 +14,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from vigie.cli import collection
+from vigie.cli.coercion import takes_plain_values_as_typed
 from vigie.cli.help import GROUP_METAVAR, FrenchContext
 from vigie.cli.hygiene import guard, journaled_names
 
@@ -53,11 +55,13 @@ COMMANDS: dict[str, Entry] = {
 
 
 def prepare_command(command: Any) -> Any:
-    """French help, checked values and no typer completion options, on a command and all it contains."""
+    """French help, checked values, text and flags taken as typed, and no typer completion options, on a command
+    and all it contains."""
     command.context_class = FrenchContext
     command.params = [p for p in command.params if p.name not in COMPLETION_PARAMS]
     skipped = journaled_names(command)
     for param in command.params:
+        takes_plain_values_as_typed(param)
         if param.name not in skipped:
             guard(param)
     children = getattr(command, "commands", None)
@@ -104,6 +108,7 @@ class LazyGroup(TyperGroup):
             from vigie.cli.app import app
 
             importlib.import_module(entry.module)
+            collection.loaded()
             command = _build(app, cmd_name)
             if command is None:
                 return None

@@ -292,7 +292,7 @@ def answer_request(
         reply = answer(service, agent_id, number)
     written = _write_letter(reply.html, html, pdf_path)
     if as_json:
-        out.print_json(json.dumps(reply.as_json(), ensure_ascii=False, default=str))
+        out.print_json(reply.json())
         return
     _print_request(reply.request, service.env.clock.today())
     _print_written(written)

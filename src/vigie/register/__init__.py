@@ -1,7 +1,46 @@
-"""The register of processing activities, as data: loading, validation, the compiled policy, rendering."""
+"""The register of processing activities, as data: loading, validation, the compiled policy, rendering.
 
-from vigie.register.loader import load_register, shipped_register_dir
-from vigie.register.policy import Policy
-from vigie.register.register import Register
+Each name is imported from its module on first use (PEP 562): reading the register's files and using a
+compiled policy need neither YAML nor pydantic, which parsing and validating the register does.
+"""
 
-__all__ = ["Policy", "Register", "load_register", "shipped_register_dir"]
+from __future__ import annotations
+
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from vigie.register.files import RegisterFiles, read_register_files, shipped_register_dir
+    from vigie.register.loader import load_register, parse_register
+    from vigie.register.policy import Policy
+    from vigie.register.register import Register
+
+_WHERE = {
+    "Policy": "vigie.register.policy",
+    "Register": "vigie.register.register",
+    "RegisterFiles": "vigie.register.files",
+    "load_register": "vigie.register.loader",
+    "parse_register": "vigie.register.loader",
+    "read_register_files": "vigie.register.files",
+    "shipped_register_dir": "vigie.register.files",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "Policy",
+    "Register",
+    "RegisterFiles",
+    "load_register",
+    "parse_register",
+    "read_register_files",
+    "shipped_register_dir",
+]

@@ -7,7 +7,6 @@ everything to fix; a register with any problem never loads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from vigie.errors import Problem, RegisterError
 from vigie.register.checks import outline_index, retention_findings, unresolved_sources
+from vigie.register.files import RegisterFiles, read_register_files
 from vigie.register.messages import french_message, location
 from vigie.register.models import (
     Controller,
@@ -27,7 +27,7 @@ from vigie.register.models import (
     ThemeInfo,
 )
 from vigie.register.register import Register
-from vigie.register.yamlsource import Document, Path_, read_document
+from vigie.register.yamlsource import Document, Path_, parse_document
 from vigie.taxonomy import Theme
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,11 +42,6 @@ SECTIONS = (
     "theme",
     "processings",
 )
-
-
-def shipped_register_dir() -> Path:
-    """The register that ships with the package."""
-    return Path(str(files("vigie.register") / "data"))
 
 
 @dataclass
@@ -126,16 +121,11 @@ def _unique(items: list[_Located], key: str, noun: str, collector: _Collector) -
     return seen
 
 
-def _read_directory(directory: Path, collector: _Collector) -> list[Document]:
-    if not directory.is_dir():
-        collector.problems.append(Problem(str(directory), None, "", "dossier du registre introuvable"))
-        return []
-    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    if not paths:
-        collector.problems.append(Problem(str(directory), None, "", "aucun fichier YAML dans ce dossier"))
+def _parse_files(register_files: RegisterFiles, collector: _Collector) -> list[Document]:
+    collector.problems.extend(register_files.problems)
     docs = []
-    for path in paths:
-        doc = read_document(path, path.name, collector.problems)
+    for name, content in register_files.contents:
+        doc = parse_document(content, name, collector.problems)
         if doc is None:
             collector.unreadable = True
             continue
@@ -155,9 +145,14 @@ def _read_directory(directory: Path, collector: _Collector) -> list[Document]:
 
 def load_register(directory: Path | None = None) -> Register:
     """Load and validate a register directory (the shipped one by default); raise RegisterError."""
-    directory = directory if directory is not None else shipped_register_dir()
+    return parse_register(read_register_files(directory))
+
+
+def parse_register(register_files: RegisterFiles) -> Register:
+    """Validate a register from its files as read; raise RegisterError listing every problem."""
+    directory = register_files.directory
     collector = _Collector()
-    docs = _read_directory(directory, collector)
+    docs = _parse_files(register_files, collector)
     if not docs:
         raise RegisterError(collector.problems or [Problem(str(directory), None, "", "registre vide")])
 

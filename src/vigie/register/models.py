@@ -11,14 +11,27 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    field_validator,
+    model_validator,
+)
 
 from vigie.durations import Duration
-from vigie.register.sources import SourceField
+from vigie.register.sources import Source, parse_source, serialise_source
 from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind, Theme
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 ORGANISATION_CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")
+
+# A source is written as one text or a list of texts, and read back as the same (sources.py is pydantic-free,
+# so that the compiled policy, which carries sources, loads without pydantic).
+SourceField = Annotated[Source, PlainValidator(parse_source), PlainSerializer(serialise_source)]
 
 
 def _duration(value: object) -> Duration:

@@ -1,7 +1,9 @@
 """The compiled policy: the register turned into frozen sets and dicts answered in O(1).
 
 A decision is a handful of set look-ups; nothing parses or scans rules per request, so the cost does not
-grow with the size of the register.
+grow with the size of the register. A compiled policy holds only plain data (frozen dataclasses, enums,
+frozen sets, read-only mappings) and no model of the register, so that a cached one loads without pydantic
+(see `vigie.bootstrap._policy_cache`).
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from vigie.decision import Decision
 from vigie.durations import Duration
-from vigie.register.models import Archive, Processing, RetentionRule
-from vigie.register.register import Register
 from vigie.register.sources import Source
 from vigie.taxonomy import Category, ClockOwner, LegalBasis, LifecycleEvent, RetentionBound, SubjectKind
+
+if TYPE_CHECKING:
+    from vigie.register.models import Archive, Processing, RetentionRule
+    from vigie.register.register import Register
 
 Triple = tuple[str, SubjectKind, Category]
 Grant = tuple[Decision, bool, Mapping[SubjectKind, frozenset[Category]]]
@@ -45,6 +50,21 @@ class Clock:
     label: str
     source: Source
     via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Archiving:
+    """After `event`, a processing's records are archived: kept, used by `roles` only for `purpose` (the
+    register's `archive`, compiled)."""
+
+    event: LifecycleEvent
+    purpose: str
+    roles: tuple[str, ...]
+    source: Source
+
+    @classmethod
+    def of(cls, archive: Archive) -> Archiving:
+        return cls(archive.event, archive.purpose, archive.roles, archive.source)
 
 
 def retention_clocks(processing: Processing, processings: Mapping[str, Processing]) -> tuple[Clock, ...]:
@@ -114,11 +134,14 @@ class Policy:
     consent_purposes: frozenset[str]
     categories_of: Mapping[tuple[str, SubjectKind], frozenset[Category]]
     reserved: Mapping[tuple[str, SubjectKind], Mapping[str, frozenset[str]]]  # categories hash as their text
-    archives: Mapping[str, Archive]
+    archives: Mapping[str, Archiving]
     # (kind, categories) per processing: what compiling a role set walks, so its cost follows the processings
     # the roles serve, not the size of the whole register.
     kinds_of: Mapping[str, tuple[tuple[SubjectKind, frozenset[Category]], ...]]
     role_set_grants: dict[frozenset[str], Mapping[str, Grant]] = field(default_factory=dict, compare=False, repr=False)
+    named_categories: dict[tuple[frozenset[str], str, SubjectKind], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def compile(cls, register: Register) -> Policy:
@@ -154,7 +177,7 @@ class Policy:
             consent_purposes=frozenset(p.id for p in processings if p.legal_basis is LegalBasis.CONSENT),
             categories_of=MappingProxyType(categories_of),
             reserved=MappingProxyType({key: MappingProxyType(value) for key, value in reserved.items()}),
-            archives=MappingProxyType({p.id: p.archive for p in processings if p.archive is not None}),
+            archives=MappingProxyType({p.id: Archiving.of(p.archive) for p in processings if p.archive is not None}),
             kinds_of=MappingProxyType(
                 {p.id: tuple((kind, categories_of[(p.id, kind)]) for kind in p.subjects) for p in processings}
             ),
@@ -196,6 +219,17 @@ class Policy:
         """The categories of a `kind` of person that an agent holding `roles` may use for `purpose`."""
         grant = self.grants_for(roles).get(purpose)
         return grant[2].get(kind, frozenset()) if grant is not None else frozenset()
+
+    def category_names_for(self, roles: frozenset[str], purpose: str, kind: SubjectKind) -> tuple[str, ...]:
+        """`categories_for` as sorted names, what the gate asks for and journals when no category is named: built
+        once per role set, purpose of the register and kind (a typed purpose never grows the memo)."""
+        key = (roles, purpose, kind)
+        found = self.named_categories.get(key)
+        if found is None:
+            found = tuple(sorted(c.value for c in self.categories_for(roles, purpose, kind)))
+            if purpose in self.legal_basis:
+                self.named_categories[key] = found
+        return found
 
     def reserved_to(self, purpose: str, kind: SubjectKind, category: str) -> frozenset[str] | None:
         """The roles `category` is reserved to for `purpose` and `kind`, or None when it is not reserved."""

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from vigie.register.models import (
-    Controller,
-    Notice,
-    Organisation,
-    OutlineTheme,
-    Processing,
-    Recipient,
-    Role,
-    SupervisoryAuthority,
-    ThemeInfo,
-)
 from vigie.taxonomy import Theme
+
+if TYPE_CHECKING:
+    from vigie.register.models import (
+        Controller,
+        Notice,
+        Organisation,
+        OutlineTheme,
+        Processing,
+        Recipient,
+        Role,
+        SupervisoryAuthority,
+        ThemeInfo,
+    )
 
 
 @dataclass(frozen=True)

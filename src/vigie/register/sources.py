@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
-
-from pydantic import PlainSerializer, PlainValidator
+from typing import Any
 
 SEPARATOR = " › "
 DECISION_PREFIX = "decision:"
@@ -102,9 +100,7 @@ def parse_source(value: Any) -> Source:
     return Source(tuple(refs))
 
 
-def _serialise(source: Source) -> str | list[str]:
+def serialise_source(source: Source) -> str | list[str]:
+    """A source as the YAML writes it: one text, or a list of texts."""
     texts = [str(ref) for ref in source.refs]
     return texts[0] if len(texts) == 1 else texts
-
-
-SourceField = Annotated[Source, PlainValidator(parse_source), PlainSerializer(_serialise)]

@@ -55,8 +55,13 @@ def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
 
 def read_document(path: Path, display: str, problems: list[Problem]) -> Document | None:
     """Parse one file; syntax errors become problems (with line) instead of exceptions."""
+    return parse_document(path.read_bytes(), display, problems)
+
+
+def parse_document(content: bytes, display: str, problems: list[Problem]) -> Document | None:
+    """Parse the bytes of one file; bad encoding and syntax errors become problems (with line)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         problems.append(Problem(display, None, "", "fichier illisible : encodage UTF-8 attendu"))
         return None

@@ -5,7 +5,9 @@ by `letters` as HTML and PDF.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -49,13 +51,33 @@ def _category(name: str) -> str:
     return _CATEGORY_LABELS.get(name, name)
 
 
-_DESCRIBED: dict[tuple[int, str, tuple[str, ...]], dict[str, Any]] = {}
+def encode(value: Any) -> str:
+    """The answers' JSON: UTF-8 text as is (no `\\u` escapes), dates and other values as their text."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the register says of a processing for one kind of person, as data (for the letters) and as JSON
+    without its closing brace, encoded once: these accounts are nearly all of an answer (about 26 kB of
+    text that change only with the register), so an answer encodes only what is the person's."""
+
+    data: Mapping[str, Any]  # values are tuples, shared read-only
+    head: str
+
+
+def _account(data: Mapping[str, Any]) -> Account:
+    frozen = {name: tuple(value) if isinstance(value, list) else value for name, value in data.items()}
+    return Account(frozen, encode(data)[:-1])
+
+
+_DESCRIBED: dict[tuple[int, str, tuple[str, ...]], Account] = {}
 # Per register and kind of person: each processing with its account for that kind (None when it uses nothing of
-# that kind), built once, so that an answer walks a ready list; its values are tuples, shared read-only.
-_BY_KIND: dict[tuple[int, SubjectKind], tuple[tuple[Processing, dict[str, Any] | None], ...]] = {}
+# that kind), built once, so that an answer walks a ready list.
+_BY_KIND: dict[tuple[int, SubjectKind], tuple[tuple[Processing, Account | None], ...]] = {}
 
 
-def _accounts_for(register: Register, kind: SubjectKind) -> tuple[tuple[Processing, dict[str, Any] | None], ...]:
+def _accounts_for(register: Register, kind: SubjectKind) -> tuple[tuple[Processing, Account | None], ...]:
     key = (id(register), kind)
     found = _BY_KIND.get(key)
     if found is None:
@@ -64,21 +86,24 @@ def _accounts_for(register: Register, kind: SubjectKind) -> tuple[tuple[Processi
             if processing.id == "rights_requests":
                 continue
             used = [c.value for c in processing.categories(kind)]
-            account = _describe(register, processing, used) if used else None
-            frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in account.items()} if account else None
-            built.append((processing, frozen))
+            built.append((processing, _described(register, processing, used) if used else None))
         found = _BY_KIND[key] = tuple(built)
+    return found
+
+
+def _described(register: Register, processing: Processing, categories: Iterable[str]) -> Account:
+    key = (id(register), processing.id, tuple(categories))
+    found = _DESCRIBED.get(key)
+    if found is None:
+        found = _DESCRIBED[key] = _account(_describe(register, processing, key[2]))
     return found
 
 
 def describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
     """What the register says of a processing, in French, for one answer (built once per register, processing
     and categories: the register is immutable; callers get their own copy)."""
-    key = (id(register), processing.id, tuple(categories))
-    found = _DESCRIBED.get(key)
-    if found is None:
-        found = _DESCRIBED[key] = _describe(register, processing, key[2])
-    return {name: list(value) if isinstance(value, list) else value for name, value in found.items()}
+    found = _described(register, processing, categories).data
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in found.items()}
 
 
 def _describe(register: Register, processing: Processing, categories: Iterable[str]) -> dict[str, Any]:
@@ -159,9 +184,45 @@ def request_json(request: Request) -> dict[str, Any]:
     }
 
 
-def access_answer(
+_RIGHTS = (*RIGHT_LABELS.values(), "droit à la portabilité (traitements fondés sur le consentement)")
+_RIGHTS_JSON = encode(_RIGHTS)
+
+
+@dataclass(frozen=True)
+class AccessAnswer:
+    """An access (or information) answer, gathered once and given as data (`content`, for the letters) or as
+    JSON (`json`, for the API and the command line): the same keys in the same order, the register's accounts
+    taken already encoded."""
+
+    person: dict[str, Any]
+    processings: list[tuple[Account, list[dict[str, Any]]]]  # each account with the person's records under it
+    accesses: list[dict[str, Any]]
+    with_records: bool
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "processings": [
+                dict(account.data) | {"records": held if self.with_records else [], "records_held": len(held)}
+                for account, held in self.processings
+            ],
+            "accesses": self.accesses,
+            "rights": list(_RIGHTS),
+        }
+
+    def json(self) -> str:
+        shown = self.with_records
+        processings = ",".join(
+            f'{account.head},"records":{encode(held) if held and shown else "[]"},"records_held":{len(held)}}}'
+            for account, held in self.processings
+        )
+        person, accesses = encode(self.person), encode(self.accesses)
+        return f'{{"person":{person},"processings":[{processings}],"accesses":{accesses},"rights":{_RIGHTS_JSON}}}'
+
+
+def gather_access(
     register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
-) -> dict[str, Any]:
+) -> AccessAnswer:
     """Everything held on the person, per processing, decrypted, with the register's account of each and the
     accesses made (an access request; without the records, an information request)."""
     view = everything.view
@@ -181,21 +242,26 @@ def access_answer(
         held = by_processing.get(processing.id, [])
         if account is None and not held:
             continue
-        entry = dict(account) if account is not None else describe(register, processing, [])
-        entry["records"] = held if with_records else []
-        entry["records_held"] = len(held)
-        processings.append(entry)
-    return {
-        "person": {
-            "subject": view.subject_id,
-            "kind": view.kind.value,
-            "identity": view.identity if with_records else {},
-        },
-        "processings": processings,
-        "accesses": accesses(keyring, everything.accesses, everything.agents),
-        "rights": [label for label in RIGHT_LABELS.values()]
-        + ["droit à la portabilité (traitements fondés sur le consentement)"],
-    }
+        processings.append((account or _described(register, processing, []), held))
+    person = {"subject": view.subject_id, "kind": view.kind.value, "identity": view.identity if with_records else {}}
+    return AccessAnswer(person, processings, accesses(keyring, everything.accesses, everything.agents), with_records)
 
 
-__all__ = ["access_answer", "accesses", "agent_pseudonym", "describe", "request_json"]
+def access_answer(
+    register: Register, keyring: Keyring, everything: Everything, *, with_records: bool = True
+) -> dict[str, Any]:
+    """`gather_access` as data."""
+    return gather_access(register, keyring, everything, with_records=with_records).content()
+
+
+__all__ = [
+    "AccessAnswer",
+    "Account",
+    "access_answer",
+    "accesses",
+    "agent_pseudonym",
+    "describe",
+    "encode",
+    "gather_access",
+    "request_json",
+]

@@ -13,22 +13,31 @@ from vigie.rights.service import RightsService
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer: the request (now answered), what it communicates (JSON-able), and the letter as HTML."""
+    """An answer: the request (now answered), what it communicates (JSON-able, and as JSON text: an access answer
+    is encoded from the register's accounts encoded once), and the letter as HTML."""
 
     request: Request
     content: dict[str, Any] | None
+    content_json: str
     portable: dict[str, Any] | None
     html: str
 
     def as_json(self) -> dict[str, Any]:
         return {"request": answers.request_json(self.request), "content": self.content, "portable": self.portable}
 
+    def json(self) -> str:
+        """`as_json()` as JSON text, the content taken as encoded."""
+        request, portable = answers.encode(answers.request_json(self.request)), answers.encode(self.portable)
+        return f'{{"request":{request},"content":{self.content_json},"portable":{portable}}}'
 
-def access_content(service: RightsService, agent_id: AgentId, request: Request, source: str | None) -> dict[str, Any]:
+
+def access_content(
+    service: RightsService, agent_id: AgentId, request: Request, source: str | None
+) -> answers.AccessAnswer:
     """Everything held on the person and the accesses made to it (one journaled read)."""
     env, today = service.env, service.env.clock.today()
     everything = service.effects.read_everything(agent_id, request.subject_id, today, source=source)
-    return answers.access_answer(env.register, env.keyring, everything)
+    return answers.gather_access(env.register, env.keyring, everything)
 
 
 def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source: str | None = None) -> Reply:
@@ -40,10 +49,12 @@ def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source
     if request.status not in (Status.DECIDED, Status.ANSWERED):
         service.mark_answered(agent_id, request, source=source)  # refuses, journaled
     content: dict[str, Any] | None = None
+    content_json: str | None = None
     portable: dict[str, Any] | None = None
     granted = {r.processing for r in request.rulings if r.granted}
     if request.kind is RequestKind.ACCESS and granted:
-        content = access_content(service, agent_id, request, source)
+        gathered = access_content(service, agent_id, request, source)
+        content, content_json = gathered.content(), gathered.json()
     elif request.kind is RequestKind.INFORMATION and granted:
         assert outcome.subject is not None
         kind = outcome.subject.kind
@@ -75,7 +86,7 @@ def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source
     answered = service.mark_answered(agent_id, request, source=source)
     assert answered.answered_on is not None
     html = letters.answer_html(env.register, answered, answered.answered_on, content=content, portable=portable)
-    return Reply(answered, content, portable, html)
+    return Reply(answered, content, content_json or answers.encode(content), portable, html)
 
 
 __all__ = ["Reply", "access_content", "answer"]

@@ -25,7 +25,7 @@ class _Compiled:
     names: tuple[str, ...]  # bind parameter names, in the order the driver wants them (positional styles)
     positional: bool
     binds: tuple[tuple[str, _Convert], ...]
-    results: tuple[_Convert, ...]
+    converting: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, conversion): only the columns that have one
 
 
 def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> _Compiled:
@@ -34,10 +34,11 @@ def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> 
     binds = tuple(
         (name, bind.type.dialect_impl(dialect).bind_processor(dialect)) for name, bind in compiled.binds.items()
     )
-    results = tuple(
+    results = (
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
     )
-    return _Compiled(compiled.string, names, dialect.positional, binds, results)
+    converting = tuple((index, convert) for index, convert in enumerate(results) if convert is not None)
+    return _Compiled(compiled.string, names, dialect.positional, binds, converting)
 
 
 class Prepared:
@@ -69,13 +70,16 @@ class Prepared:
             fetched = cursor.fetchall()
         finally:
             cursor.close()
-        converters = compiled.results
-        if not any(converters):
+        converting = compiled.converting
+        if not converting:
             return [tuple(row) for row in fetched]
-        return [
-            tuple(convert(value) if convert else value for convert, value in zip(converters, row, strict=True))
-            for row in fetched
-        ]
+        converted = []
+        for row in fetched:
+            cells = list(row)
+            for index, convert in converting:
+                cells[index] = convert(cells[index])
+            converted.append(tuple(cells))
+        return converted
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row, or None."""

@@ -6,10 +6,13 @@ keys, and the NIR or SIRET is only present as a keyed blind index.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Connection,
     Date,
     ForeignKey,
     Index,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 
 metadata = MetaData()
@@ -83,12 +87,17 @@ Index("ix_records_processing", records.c.processing_id, records.c.category)
 Index("ix_records_end_on", records.c.end_on)
 Index("ix_records_file_owner", records.c.file_owner_id)
 # Records not dated yet (added since the last refresh): a partial index, so that finding them costs no scan.
-Index(
-    "ix_records_undated",
-    records.c.id,
-    sqlite_where=records.c.end_rule.is_(None),
-    postgresql_where=records.c.end_rule.is_(None),
-)
+# Its WHERE goes to the dialect that creates it, when it does: naming a dialect's option here would import
+# that dialect's package with this module, and the PostgreSQL one costs 0.025 s on a quiet machine (a tenth of
+# `vigie access check` on SQLite).
+_undated = Index("ix_records_undated", records.c.id)
+
+
+@event.listens_for(_undated, "before_create")
+def _undated_only(index: Index, connection: Connection, **_: Any) -> None:
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        index.dialect_options[connection.dialect.name]["where"] = records.c.end_rule.is_(None)
+
 
 # Record events beyond the one the record's own `event` column holds (an alert, then its closure).
 record_events = Table(
