@@ -33,8 +33,9 @@ def test_a_prefix_naming_two_tokens_revokes_neither(make_env: EnvFactory, engine
         )
     journal = RecordingJournal()
     admin = AgentAdmin(env, journal)
-    with pytest.raises(InvalidInput, match="2 jetons commencent ainsi"):
+    with pytest.raises(InvalidInput) as refused:
         admin.revoke("paris-dpo", prefix="abcdef")
+    assert str(refused.value) == "préfixe de jeton « abcdef » invalide : 2 jetons commencent ainsi : précisez-le"
     assert len(admin.tokens("paris-dpo")) == 2
     assert [t.id for t in admin.revoke("paris-dpo", prefix="abcdef02")] == ["abcdef020000"]
     assert [t.id for t in admin.tokens("paris-dpo")] == ["abcdef010000"]

@@ -159,6 +159,8 @@ def test_a_bad_event_is_journaled_as_a_refused_change_by_its_agent_and_nothing_i
     with pytest.raises(InvalidInput) as refused:
         record_event(people.gate, agent, people.person, purpose, event, on, TODAY, record_id=record_id, source=SOURCE)  # type: ignore[arg-type]
     assert refused.value.field == field and refused.value.reason.startswith(reason)
+    if event == LONG_EVENT:  # a message quotes the first 40 characters of what was typed
+        assert refused.value.value == LONG_EVENT[:40]
     (entry,) = _entries(people)
     assert (entry.action, entry.allowed, entry.agent_id, entry.source) == ("change", False, agent, SOURCE)
     typed = event if field == "événement" and event == LONG_EVENT else refused.value.value

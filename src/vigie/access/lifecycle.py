@@ -86,8 +86,7 @@ def record_event(
         facts = vault.record_facts(connection, record_id) if record_id is not None and not person else None
         created = vault.subject_created_on(connection, subject_id)
     if not person and (facts is None or facts.subject_id != subject_id or facts.processing != purpose):
-        wanted = str(record_id)
-        admit(lambda: _no_record(wanted))
+        admit(lambda: _no_record(str(record_id)))
     start = facts.recorded_on if facts is not None else created
     if start is not None and on < start:
         what = "l'enregistrement du dossier" if facts is not None else "l'entrée de la personne dans le coffre"
@@ -108,8 +107,8 @@ def record_event(
     return outcome.entry
 
 
-def _no_record(wanted: str) -> None:
-    raise InvalidInput("dossier", wanted[:40], "aucun dossier de cette personne pour ce traitement ne porte ce numéro")
+def _no_record(number: str) -> None:
+    raise InvalidInput("dossier", number, "aucun dossier de cette personne pour ce traitement ne porte ce numéro")
 
 
 def _before(on: date, what: str, start: date) -> None:
