@@ -165,6 +165,13 @@ def test_an_id_of_exactly_the_maximum_length_is_accepted(staffed: Engine, regist
         assert load_agent(connection, "x") is not None
 
 
+@pytest.mark.parametrize("typed", ["", "x" * (AGENT_ID_LENGTH + 1), "paris-dpo\x00", "\x00"])
+def test_an_id_no_agent_can_have_finds_nobody_on_either_engine(staffed: Engine, typed: str) -> None:
+    """Empty, too long, or holding a NUL character (which PostgreSQL refuses in text): never an error, nobody."""
+    with connect(staffed) as connection:
+        assert load_agent(connection, typed) is None
+
+
 def test_adding_no_agent_writes_nothing(staffed: Engine, register: Register) -> None:
     with connect(staffed) as connection:
         add_agents(connection, register, [])

@@ -42,7 +42,11 @@ def _agent_of(rows: list[tuple[Any, ...]]) -> Agent | None:
 
 
 def load_agent(connection: Connection, agent_id: str) -> Agent | None:
-    """The agent with its roles, or None when there is no such agent."""
+    """The agent with its roles, or None when there is no such agent. An id no agent can have (empty, longer than
+    `AGENT_ID_LENGTH`, or holding a NUL character, which PostgreSQL refuses in text) is not even looked up, so that
+    every service may pass on what was typed."""
+    if not 0 < len(agent_id) <= AGENT_ID_LENGTH or "\x00" in agent_id:
+        return None
     return _agent_of(_AGENT.rows(connection, {"agent_id": agent_id}))
 
 

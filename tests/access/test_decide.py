@@ -164,6 +164,30 @@ def test_grants_are_compiled_once_per_role_set(policy: Policy) -> None:
     assert policy.grants_for(roles) is table
 
 
+def test_a_reserved_category_names_the_roles_it_is_reserved_to(policy: Policy) -> None:
+    investigator = Agent(AgentId("fr-75"), "CPAM-75", frozenset({"fraud_investigator"}), date(2025, 1, 6))
+    key = ("fraud_control", SubjectKind.INSURED)
+    widened = replace(
+        policy, reserved={**policy.reserved, key: {"health.pathology": frozenset({"medical_officer", "dpo"})}},
+        role_set_grants={}, named_categories={},
+    )  # fmt: skip
+    for rules, roles in ((policy, "medical_officer"), (widened, "dpo, medical_officer")):
+        decision = decide(rules, investigator, INSURED_75, "fraud_control", ["health.pathology"])
+        assert decision.reason == (
+            "pour le traitement « fraud_control », la catégorie « health.pathology » des assurés et bénéficiaires "
+            f"est réservée aux rôles {roles}"
+        )
+
+
+def test_a_category_reserved_to_no_role_says_so(policy: Policy) -> None:
+    doctor = Agent(AgentId("md-75"), "CPAM-75", frozenset({"medical_officer"}), date(2025, 1, 6))
+    decision = decide(policy, doctor, INSURED_75, "dmp", ["health.care"])
+    assert decision.reason == (
+        "pour le traitement « dmp », la catégorie « health.care » des assurés et bénéficiaires est réservée à aucun "
+        "rôle d'agent"
+    )
+
+
 def test_category_names_are_the_sorted_categories_and_only_register_purposes_are_remembered(policy: Policy) -> None:
     roles = frozenset({"rights_agent"})
     names = policy.category_names_for(roles, "rights_benefits", SubjectKind.INSURED)

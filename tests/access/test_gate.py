@@ -146,8 +146,13 @@ def test_find_by_nir_returns_the_subject_to_an_agent_allowed_the_nir(world: Worl
 def test_find_by_nir_is_refused_where_the_processing_does_not_use_the_nir(world: World) -> None:
     with pytest.raises(AccessRefused, match="minimisation"):
         Gate(world.env, world.journal).find_by_nir(
-            AgentId("paris-relations-ps"), PARIS_NIR, "professional_relations", TODAY
+            AgentId("paris-relations-ps"), PARIS_NIR, "professional_relations", TODAY, source="poste 3"
         )
+    (row,) = journal_rows(world)
+    assert (row.action, row.allowed, row.agent_id, row.purpose, row.source, row.subject_ref) == (
+        "read", False, "paris-relations-ps", "professional_relations", "poste 3", None
+    )  # fmt: skip
+    assert row.reason == "le traitement « professional_relations » n'utilise pas le NIR (minimisation)"
 
 
 def test_unknown_nir_is_a_journaled_refusal(world: World) -> None:
@@ -160,7 +165,10 @@ def test_unknown_nir_is_a_journaled_refusal(world: World) -> None:
 
 def test_malformed_nir_is_bad_input_journaled_without_the_value(world: World) -> None:
     with pytest.raises(InvalidIdentifier, match="longueur incorrecte"):
-        Gate(world.env, world.journal).find_by_nir(AgentId("paris-droits"), "12345", "rights_benefits", TODAY)
+        Gate(world.env, world.journal).find_by_nir(
+            AgentId("paris-droits"), "12345", "rights_benefits", TODAY, source="poste 3"
+        )
     (row,) = journal_rows(world)
     assert not row.allowed and row.reason.startswith("entrée invalide : NIR : longueur incorrecte")
+    assert (row.action, row.agent_id, row.source) == ("read", "paris-droits", "poste 3")
     assert "valeur de 5 caractères, empreinte" in row.reason and "12345" not in row.reason

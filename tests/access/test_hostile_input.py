@@ -119,6 +119,16 @@ def test_a_national_role_is_told_the_precise_reason(world: World) -> None:
     assert outcome.told == outcome.decision and "catégorie inconnue" in outcome.told.reason
 
 
+def test_a_national_role_refused_by_the_rules_hears_why_even_for_another_organisations_person(world: World) -> None:
+    """A national role may act anywhere, so naming the person's fund tells it nothing it could not know: it hears
+    the rule that refused it (here minimisation), not « hors de votre périmètre »."""
+    outcome = Gate(world.env, world.journal).check(
+        AgentId("cnam-fraude"), world.lyon, "fraud_control", ("social_situation",), TODAY
+    )
+    assert not outcome.decision.allowed and outcome.told == outcome.decision
+    assert "(minimisation)" in outcome.told.reason
+
+
 @pytest.mark.parametrize("nir", [PARIS_NIR, NOBODY_NIR, "12345"])
 def test_nir_look_up_checks_the_agent_and_purpose_before_looking_anyone_up(world: World, nir: str) -> None:
     """An agent who may not use the NIR for the purpose gets the same refusal whether the NIR belongs to

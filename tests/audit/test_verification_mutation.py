@@ -9,16 +9,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
-from vigie.audit import AuditAction, Journal, check, checkpoint, consistency, prove, purge_before, verify
-from vigie.audit.events import GENESIS_HASH
+from vigie.audit import AuditAction, Journal, check, checkpoint, consistency, prove, purge_before, tail, verify
+from vigie.audit.events import GENESIS_HASH, AuditEvent
 from vigie.audit.testing import RecordingJournal
 from vigie.crypto import Keyring
 from vigie.errors import InvalidInput, NotFound, TamperedJournal
+from vigie.store import migrate, open_database
 from vigie.store.schema import audit_checkpoints, audit_entries
 
 Fill = Callable[[int], list[int]]
@@ -431,3 +433,51 @@ def test_proving_an_entry_deleted_under_a_checkpoint_says_it_is_not_found(
     with pytest.raises(NotFound) as caught:
         prove(engine, keyring, 3)
     assert str(caught.value) == "entrée du journal d'audit introuvable : « 3 »"
+
+
+@pytest.mark.parametrize("stored", ["[1]", '["contact",2]'])
+def test_categories_rewritten_as_numbers_are_reported_and_shown_as_stored(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any, stored: str
+) -> None:
+    fill(3)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_entries SET categories = :c WHERE seq = 2", c=stored)
+    assert check(engine, keyring).reason == "entrée 2 modifiée : son empreinte ne correspond plus"
+    proof = prove(engine, keyring, 2)
+    assert not proof.verified and proof.leaf_hash is None
+    assert proof.to_dict()["entry"]["categories"] == stored
+
+
+def test_a_link_cut_short_is_reported_and_gives_no_leaf(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(3)
+    checkpoint(engine, keyring)
+    tamper.execute("UPDATE audit_entries SET prev_hash = :h WHERE seq = 2", h=bytes(31))
+    assert check(engine, keyring).reason == "entrée 2 déplacée ou insérée : elle ne suit pas l'entrée 1"
+    proof = prove(engine, keyring, 2)
+    assert not proof.verified and proof.leaf_hash is None
+
+
+def test_entries_deleted_under_a_checkpoint_at_the_head_are_reported_missing_and_nothing_more(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    fill(20)
+    checkpoint(engine, keyring)
+    tamper.execute("DELETE FROM audit_entries WHERE seq >= 18")
+    assert [p.message for p in check(engine, keyring).problems] == ["entrées 18 à 20 manquantes"]
+
+
+def test_an_entry_hash_rewritten_as_text_on_sqlite_is_shown_as_none_not_a_crash(
+    tmp_path: Path, keyring: Keyring, make_event: Callable[[int], AuditEvent]
+) -> None:
+    """SQLite stores any type in any column (PostgreSQL types its hash column, so this is SQLite's case only)."""
+    engine = open_database(f"sqlite:///{tmp_path / 'journal.db'}")
+    migrate(engine)
+    with Journal(engine, keyring) as journal:
+        journal.append_many(make_event(i) for i in range(3))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_entries SET entry_hash = 'pas un hash' WHERE seq = 2"))
+    shown = [entry.to_dict() for entry in tail(engine, keyring, 3)]
+    engine.dispose()
+    assert [entry["entry_hash"] is None for entry in shown] == [False, True, False]

@@ -55,10 +55,8 @@ class AgentAdmin:
             return own.append(event)
 
     def _known(self, agent_id: str, action: AuditAction, what: str, source: str | None) -> Agent:
-        agent = None
-        if 0 < len(agent_id) <= agents.AGENT_ID_LENGTH and "\x00" not in agent_id:
-            with connect(self.env.engine) as connection:
-                agent = agents.load_agent(connection, agent_id)
+        with connect(self.env.engine) as connection:
+            agent = agents.load_agent(connection, agent_id)
         if agent is None:
             reason = f"{what} refusée : agent inconnu ({fingerprint(self.env, 'agent', agent_id)})"
             self._trace(action, False, reason, None, source)
@@ -73,7 +71,7 @@ class AgentAdmin:
     def tokens(self, agent_id: str) -> list[TokenInfo]:
         """The agent's tokens by id and expiry (the tokens themselves are not kept)."""
         with connect(self.env.engine) as connection:
-            if len(agent_id) > agents.AGENT_ID_LENGTH or agents.load_agent(connection, agent_id) is None:
+            if agents.load_agent(connection, agent_id) is None:
                 raise NotFound("agent", agent_id[:80])
             return agents.list_tokens(connection, agent_id)
 

@@ -82,7 +82,7 @@ class StatisticsGate:
                 f"le traitement « {request.processing} » ne prévoit pas de statistiques sur données pseudonymisées"
             )
         with connect(self.env.engine) as connection:
-            agent = load_agent(connection, request.agent_id) if len(request.agent_id) <= AGENT_ID_LENGTH else None
+            agent = load_agent(connection, request.agent_id)
         if agent is None:
             raise self._refuse(f"agent inconnu : « {request.agent_id[:AGENT_ID_LENGTH]} »")
         if self.env.policy.grants_for(agent.roles).get(request.processing) is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from vigie.agents import AGENT_ID_LENGTH, load_agent
+from vigie.agents import load_agent
 from vigie.audit import (
     AuditAction,
     AuditEvent,
@@ -73,11 +73,8 @@ class JournalReads:
 
     def reader(self, agent_id: str, what: str, source: str | None = None) -> Agent:
         """The agent, if one of its roles reads the journal; otherwise a journaled AccessRefused."""
-        known = 0 < len(agent_id) <= AGENT_ID_LENGTH and "\x00" not in agent_id
-        agent = None
-        if known:
-            with connect(self.env.engine) as connection:
-                agent = load_agent(connection, agent_id)
+        with connect(self.env.engine) as connection:
+            agent = load_agent(connection, agent_id)
         if agent is not None and agent.roles & self.env.policy.audit_roles:
             return agent
         if agent is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import Connection
 
@@ -24,6 +25,7 @@ from vigie.store import connect
 from vigie.taxonomy import PERSON_EVENTS, ClockOwner, LifecycleEvent, choices
 
 After = Callable[[Connection], object]
+T = TypeVar("T")
 
 
 def parse_event(text: str) -> LifecycleEvent:
@@ -64,7 +66,11 @@ def record_event(
     Bad input is journaled and refused before anything is written: an unknown event, one that starts no clock of
     the processing, a date in the future or before the record (or the person) existed, a record that is not the
     person's for this processing."""
-    event = gate.admit(lambda: parse_event(event_name), agent_id=agent_id, action=AuditAction.CHANGE, source=source)
+
+    def admit(parse: Callable[[], T]) -> T:  # bad input is journaled as a refused change by this agent
+        return gate.admit(parse, agent_id=agent_id, action=AuditAction.CHANGE, source=source)
+
+    event = admit(lambda: parse_event(event_name))
     person = event in PERSON_EVENTS
 
     def checked() -> None:
@@ -75,17 +81,16 @@ def record_event(
         if not person and record_id is None:
             raise InvalidInput("dossier", "", "un événement de dossier se note sur un dossier : donnez son numéro")
 
-    gate.admit(checked, agent_id=agent_id, action=AuditAction.CHANGE, source=source)
+    admit(checked)
     with connect(gate.env.engine) as connection:
         facts = vault.record_facts(connection, record_id) if record_id is not None and not person else None
         created = vault.subject_created_on(connection, subject_id)
     if not person and (facts is None or facts.subject_id != subject_id or facts.processing != purpose):
-        wanted = str(record_id)
-        gate.admit(lambda: _no_record(wanted), agent_id=agent_id, action=AuditAction.CHANGE, source=source)
+        admit(lambda: _no_record(str(record_id)))
     start = facts.recorded_on if facts is not None else created
     if start is not None and on < start:
         what = "l'enregistrement du dossier" if facts is not None else "l'entrée de la personne dans le coffre"
-        gate.admit(lambda: _before(on, what, start), agent_id=agent_id, action=AuditAction.CHANGE, source=source)
+        admit(lambda: _before(on, what, start))
     outcome = gate.check(
         agent_id, subject_id, purpose, None, today, action=Action.CHANGE, source=source, audit_action=AuditAction.CHANGE
     )
@@ -102,8 +107,8 @@ def record_event(
     return outcome.entry
 
 
-def _no_record(wanted: str) -> None:
-    raise InvalidInput("dossier", wanted[:40], "aucun dossier de cette personne pour ce traitement ne porte ce numéro")
+def _no_record(number: str) -> None:
+    raise InvalidInput("dossier", number, "aucun dossier de cette personne pour ce traitement ne porte ce numéro")
 
 
 def _before(on: date, what: str, start: date) -> None:

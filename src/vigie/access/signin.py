@@ -83,17 +83,11 @@ class SignInGuard:
         self._lock = threading.Lock()
         self._next_due = float("inf")
 
-    def authenticate(self, token: str | None, source: str | None) -> SignIn:
-        """The agent behind `token`, or a refusal; failures are counted and traced as the module says."""
-        signed_in, trace = self.attempt(token, source)
-        if trace is not None:
-            trace()
-        return signed_in
-
     def attempt(self, token: str | None, source: str | None) -> tuple[SignIn, Callable[[], None] | None]:
-        """`authenticate` in two parts: the answer, found without waiting for the journal, and the work left to
-        count and trace a failure (or to journal ended windows), which waits for the journal's commit; None when
-        there is none. An event loop answers a good token in place and hands only that work to a thread."""
+        """The agent behind `token`, or a refusal, in two parts: the answer, found without waiting for the journal,
+        and the work left to count and trace a failure (or to journal ended windows) as the module says, which
+        waits for the journal's commit; None when there is none. An event loop answers a good token in place and
+        hands only that work to a thread; a caller that may block runs the work at once."""
         address = source or _NO_SOURCE
         now = monotonic()
         due = now >= self._next_due

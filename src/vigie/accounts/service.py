@@ -25,7 +25,7 @@ from vigie.accounts import passwords, queries, throttle, totp
 from vigie.accounts.forms import Credentials, Profile, SignUp
 from vigie.accounts.hashing import Hasher
 from vigie.accounts.sessions import Session, Sessions
-from vigie.agents import AGENT_ID_LENGTH, load_agent
+from vigie.agents import load_agent
 from vigie.audit import AuditAction, AuditEvent, AuditSink, subject_pseudonym
 from vigie.audit.journal import AUDIT_CATEGORIES
 from vigie.environment import Environment
@@ -364,7 +364,7 @@ class Accounts:
 
     def _agent_account(self, agent_id: str) -> queries.AccountRow:
         with connect(self.env.engine) as connection:
-            if len(agent_id) > AGENT_ID_LENGTH or load_agent(connection, agent_id) is None:
+            if load_agent(connection, agent_id) is None:
                 raise NotFound("agent", agent_id[:80])
             account = queries.by_agent(connection, agent_id)
             if account is None:

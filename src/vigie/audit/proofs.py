@@ -136,7 +136,7 @@ def consistency(engine: Engine, keyring: Keyring, old_size: int, new_size: int) 
             raise InvalidInput(
                 "tailles", f"{old_size} → {new_size}", f"attendu {base.seq} ≤ ancienne ≤ nouvelle ≤ {head_seq}"
             )
-        start = _signed_frontier(connection, key, old_size) if old_size > base.seq else None
+        start = _signed_frontier(connection, key, old_size)  # at the base's own size: the base's frontier again
         if start is not None:
             hashes = queries.entry_hashes(connection, start.seq, new_size)
             leaves = _leaves(start, hashes, new_size)
