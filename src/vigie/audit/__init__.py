@@ -22,10 +22,11 @@ front, `vigie.audit.verify` stays the function, never the module the import syst
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 import typing
+
+from vigie.lazy import lazy_exports as _lazy_exports
 
 if typing.TYPE_CHECKING:
     from vigie.audit.chain import AuditProblem, Entry
@@ -94,13 +95,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> typing.Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

@@ -6,8 +6,9 @@ compiled policy need neither YAML nor pydantic, which parsing and validating the
 
 from __future__ import annotations
 
-import importlib
 import typing
+
+from vigie.lazy import lazy_exports as _lazy_exports
 
 if typing.TYPE_CHECKING:
     from vigie.register.files import RegisterFiles, read_register_files, shipped_register_dir
@@ -26,13 +27,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> typing.Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_exports(__name__, _WHERE)
 
 
 __all__ = [
