@@ -182,9 +182,14 @@ def test_records_of_one_day_keep_their_order_after_a_rectification(
     with connect(engine) as connection:
         later = [
             vault.add_record(
-                connection, keyring, subject, processing="rights_benefits", category=category,
-                payload={"acte": "suivant"}, recorded_on=date(2024, 5, 2),
-            )  # fmt: skip
+                connection,
+                keyring,
+                subject,
+                processing="rights_benefits",
+                category=category,
+                payload={"acte": "suivant"},
+                recorded_on=date(2024, 5, 2),
+            )
             for category in ("rights", "health.care")
         ]
     with connect(engine) as connection:
