@@ -171,3 +171,43 @@ def test_subject_state_reflects_restriction_objections_and_consents_in_force(
 def test_unknown_subject_is_not_found(engine: Engine) -> None:
     with connect(engine) as connection, pytest.raises(NotFound):
         vault.subject_state(connection, 404, date(2026, 1, 1))
+
+
+def test_records_of_one_day_keep_their_order_after_a_rectification(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    """Oldest first, then by number: on PostgreSQL a rewritten row moves to the end of the table, and without
+    the number a corrected record would jump behind the others of its day."""
+    subject, first = stored
+    with connect(engine) as connection:
+        later = [
+            vault.add_record(
+                connection,
+                keyring,
+                subject,
+                processing="rights_benefits",
+                category=category,
+                payload={"acte": "suivant"},
+                recorded_on=date(2024, 5, 2),
+            )
+            for category in ("rights", "health.care")
+        ]
+    with connect(engine) as connection:
+        vault.replace_record(connection, keyring, subject, first, {"acte": "corrigé"})
+    with connect(engine) as connection:
+        found = vault.read_records(connection, keyring, subject, "rights_benefits", ("rights", "health.care"))
+    assert [r.id for r in found] == [first, *later]
+
+
+def test_a_limitation_of_nobody_is_not_found(engine: Engine) -> None:
+    with connect(engine) as connection, pytest.raises(NotFound) as caught:
+        vault.set_restricted(connection, 404, True)
+    assert str(caught.value) == "personne introuvable : « 404 »"
+
+
+def test_everything_about_nobody_is_unreadable_as_their_identity_is(engine: Engine, keyring: Keyring) -> None:
+    """No row at all reads as a destroyed key (what `read_identity` says too), never as a crash."""
+    with connect(engine) as connection:
+        for read in (vault.read_identity, vault.read_everything):
+            with pytest.raises(DecryptionError, match="détruite"):
+                read(connection, keyring, 404)

@@ -5,13 +5,14 @@ processing also ends the consent, and one to a public task leaves consents alone
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, event, insert, select
 
 from vigie import vault
 from vigie.access.rights_effects import RIGHTS_PURPOSE, RightsEffects
@@ -21,6 +22,8 @@ from vigie.audit.testing import RecordingJournal
 from vigie.environment import Environment
 from vigie.errors import AccessRefused
 from vigie.ids import AgentId, SubjectId
+from vigie.register import Register
+from vigie.register.policy import Policy
 from vigie.store import connect
 from vigie.store.schema import consents, objections, subjects
 from vigie.taxonomy import SubjectKind
@@ -168,3 +171,37 @@ def test_a_limitation_is_set_then_lifted(asked: Asked) -> None:
     assert _state(asked)[2] is True
     asked.effects.restrict(DPO, asked.person, TODAY, lift=True)
     assert _state(asked)[2] is False
+
+
+def test_an_access_request_is_decided_and_read_in_one_transaction(asked: Asked) -> None:
+    """What the answer holds is what the decision was made on: no second transaction in between."""
+    engine, begun = asked.effects.env.engine, []
+
+    def count(connection: Connection) -> None:
+        begun.append(connection)
+
+    event.listen(engine, "begin", count)
+    try:
+        answer = asked.effects.read_everything(DPO, asked.person, TODAY)
+    finally:
+        event.remove(engine, "begin", count)
+    assert len(answer.view.records) == 2
+    assert len(begun) == 1
+
+
+def test_each_change_is_decided_with_its_own_action(asked: Asked, register: Register) -> None:
+    """Were a limitation to stop rights requests (a register without `at_persons_request`), the DPO could still
+    lift it, object and erase (storage, destruction) but not read: each step is decided with its own action."""
+    rights = register.processings[RIGHTS_PURPOSE]
+    stopped = dataclasses.replace(
+        register,
+        processings={**register.processings, RIGHTS_PURPOSE: rights.model_copy(update={"at_persons_request": False})},
+    )
+    effects = RightsEffects(Gate(dataclasses.replace(asked.effects.env, policy=Policy.compile(stopped)), asked.journal))
+    effects.restrict(DPO, asked.person, TODAY)
+    with pytest.raises(AccessRefused, match="limitées"):
+        effects.check(DPO, asked.person, TODAY)
+    effects.object_to(DPO, asked.person, ["prevention_campaigns"], TODAY)
+    assert effects.erase(DPO, asked.person, ["service_offers"], TODAY) == (1, False)
+    effects.restrict(DPO, asked.person, TODAY, lift=True)
+    assert _state(asked) == ({"prevention_campaigns"}, {"service_offers": TODAY, "studies_evaluations": None}, False)
