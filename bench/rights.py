@@ -43,6 +43,7 @@ from rich.table import Table
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from vigie.access.rights_effects import Everything
 from vigie.audit import Journal
 from vigie.audit.subjects import catch_up
 from vigie.bootstrap import prepare
@@ -141,9 +142,11 @@ def run_engine(name: str, url: str, args: argparse.Namespace, console: Console) 
         with connect(env.engine) as connection:  # the journal's history (the seed journals nothing): index it
             catch_up(connection)
 
-        def answer(subject: int) -> object:
-            everything = service.effects.read_everything(DPO, SubjectId(subject), env.clock.today())
+        def encoded(everything: Everything) -> str:  # as the service encodes it, while the entry commits
             return gather_access(env.register, env.keyring, everything).json()
+
+        def answer(subject: int) -> object:
+            return service.effects.read_everything_as(DPO, SubjectId(subject), env.clock.today(), encoded)
 
         floor = floor_reader(env)
         # As the service once started (`web.server.settled`): what lives as long as the process (the register,

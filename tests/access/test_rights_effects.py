@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import Connection, Engine, event, insert, select
 
 from vigie import vault
-from vigie.access.rights_effects import RIGHTS_PURPOSE, RightsEffects
+from vigie.access.rights_effects import RIGHTS_PURPOSE, Everything, RightsEffects
 from vigie.access.service import Gate
 from vigie.audit import AuditAction, subject_pseudonym
 from vigie.audit.testing import RecordingJournal
 from vigie.environment import Environment
-from vigie.errors import AccessRefused
+from vigie.errors import AccessRefused, JournalError
 from vigie.ids import AgentId, SubjectId
 from vigie.register import Register
 from vigie.register.policy import Policy
@@ -205,3 +205,33 @@ def test_each_change_is_decided_with_its_own_action(asked: Asked, register: Regi
     assert effects.erase(DPO, asked.person, ["service_offers"], TODAY) == (1, False)
     effects.restrict(DPO, asked.person, TODAY, lift=True)
     assert _state(asked) == ({"prevention_campaigns"}, {"service_offers": TODAY, "studies_evaluations": None}, False)
+
+
+class _Unwritten:
+    """A receipt whose entry could not be written: waiting for it raises, as the journal's does."""
+
+    def __init__(self, log: list[str]) -> None:
+        self._log = log
+
+    def done(self) -> bool:
+        return True
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._log.append("wait")
+        raise JournalError("écriture impossible")
+
+
+def test_an_answer_is_assembled_while_its_entry_commits_and_never_returned_if_the_commit_fails(
+    asked: Asked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shaping (assembly, encoding) overlaps the journal's commit; a failed commit still returns nothing."""
+    log: list[str] = []
+    monkeypatch.setattr(asked.journal, "submit", lambda event: _Unwritten(log))
+
+    def shape(everything: Everything) -> str:
+        log.append("shape")
+        return "réponse"
+
+    with pytest.raises(JournalError):
+        asked.effects.read_everything_as(DPO, asked.person, TODAY, shape)
+    assert log == ["shape", "wait"]

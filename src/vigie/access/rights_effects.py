@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Connection
 
@@ -28,6 +28,8 @@ from vigie.store import connect
 
 RIGHTS_PURPOSE = "rights_requests"
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Everything:
@@ -37,6 +39,10 @@ class Everything:
     view: SubjectView
     accesses: list[Entry]
     agents: dict[str, Agent]
+
+
+def _as_read(everything: Everything) -> Everything:
+    return everything
 
 
 class RightsEffects:
@@ -128,13 +134,25 @@ class RightsEffects:
     def read_everything(
         self, agent_id: AgentId, subject_id: SubjectId, today: date, *, source: str | None = None
     ) -> Everything:
-        """Everything held on the person, decrypted, and the accesses made to it (access request).
+        """Everything held on the person, decrypted, and the accesses made to it (access request)."""
+        return self.read_everything_as(agent_id, subject_id, today, _as_read, source=source)
 
-        The decision is journaled first (one entry for the whole answer); the vault is read while its entry
-        commits, in the decision's own transaction (one connection for the whole answer) with the journal's
-        look-up and the agents it names, and nothing is returned before the entry is durable: a refusal or a
-        failed commit returns nothing. The per-person index is caught up only once its tail is long, and looked
-        at now and then (`keep_up`): an answer usually writes nothing but its entry."""
+    def read_everything_as(
+        self,
+        agent_id: AgentId,
+        subject_id: SubjectId,
+        today: date,
+        shape: Callable[[Everything], T],
+        *,
+        source: str | None = None,
+    ) -> T:
+        """`shape` applied to everything held on the person (the answer assembled and encoded, say).
+
+        The decision is journaled first (one entry for the whole answer); the vault is read, and `shape` run,
+        while its entry commits, in the decision's own transaction (one connection for the whole answer) with
+        the journal's look-up and the agents it names, and nothing is returned before the entry is durable: a
+        refusal or a failed commit returns nothing. The per-person index is caught up only once its tail is
+        long, and looked at now and then (`keep_up`): an answer usually writes nothing but its entry."""
         with connect(self.env.engine) as connection:
             pending = self.gate.begin_read(
                 agent_id, subject_id, RIGHTS_PURPOSE, None, today, source=source, within=connection
@@ -147,10 +165,11 @@ class RightsEffects:
             raise AccessRefused(pending.answer.reason, pending.receipt.wait())
         state, granted = pending.subject, frozenset(pending.categories)
         assert state is not None
-        pending.receipt.wait()  # raises JournalError when the entry could not be written: nothing leaves
         shown = [r for r in records if r.category in granted]
         who = vault.identity_fields(identity, pending.categories)
-        return Everything(SubjectView(state.id, state.kind, state.organisation, who, shown), accesses, agents)
+        shaped = shape(Everything(SubjectView(state.id, state.kind, state.organisation, who, shown), accesses, agents))
+        pending.receipt.wait()  # raises JournalError when the entry could not be written: nothing leaves
+        return shaped
 
     def rectify(
         self,

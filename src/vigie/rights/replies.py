@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vigie.access.rights_effects import Everything
 from vigie.ids import AgentId
 from vigie.rights import answers, letters
 from vigie.rights.model import Request, RequestKind, Status
@@ -33,11 +34,16 @@ class Reply:
 
 def access_content(
     service: RightsService, agent_id: AgentId, request: Request, source: str | None
-) -> answers.AccessAnswer:
-    """Everything held on the person and the accesses made to it (one journaled read)."""
-    env, today = service.env, service.env.clock.today()
-    everything = service.effects.read_everything(agent_id, request.subject_id, today, source=source)
-    return answers.gather_access(env.register, env.keyring, everything)
+) -> tuple[dict[str, Any], str]:
+    """Everything held on the person and the accesses made to it (one journaled read), as data and as JSON
+    text: assembled and encoded while the read's journal entry commits, returned once it is durable."""
+    env = service.env
+
+    def assembled(everything: Everything) -> tuple[dict[str, Any], str]:
+        gathered = answers.gather_access(env.register, env.keyring, everything)
+        return gathered.content(), gathered.json()
+
+    return service.effects.read_everything_as(agent_id, request.subject_id, env.clock.today(), assembled, source=source)
 
 
 def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source: str | None = None) -> Reply:
@@ -53,8 +59,7 @@ def answer(service: RightsService, agent_id: AgentId, request_id: int, *, source
     portable: dict[str, Any] | None = None
     granted = {r.processing for r in request.rulings if r.granted}
     if request.kind is RequestKind.ACCESS and granted:
-        gathered = access_content(service, agent_id, request, source)
-        content, content_json = gathered.content(), gathered.json()
+        content, content_json = access_content(service, agent_id, request, source)
     elif request.kind is RequestKind.INFORMATION and granted:
         assert outcome.subject is not None
         kind = outcome.subject.kind
