@@ -14,7 +14,7 @@ from vigie.errors import DecryptionError, InvalidIdentifier, NotFound
 from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
-from vigie.store.schema import records, subjects
+from vigie.store.schema import record_events, records, subjects
 from vigie.taxonomy import SubjectKind
 
 NIR = "1850578006084" + stdnum_nir.calc_check_digits("1850578006084")
@@ -211,3 +211,80 @@ def test_everything_about_nobody_is_unreadable_as_their_identity_is(engine: Engi
         for read in (vault.read_identity, vault.read_everything):
             with pytest.raises(DecryptionError, match="détruite"):
                 read(connection, keyring, 404)
+
+
+# -- what retention reads and records ------------------------------------------------------------------------
+
+
+def test_a_persons_three_dates_and_their_records_are_read_each_in_its_place(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    subject, record = stored
+    with connect(engine) as connection:
+        dmp = vault.add_record(
+            connection, keyring, subject, processing="dmp", category="rights",
+            payload={"acte": "consultation"}, recorded_on=date(2024, 6, 1),
+        )  # fmt: skip
+        vault.set_person_event(connection, subject, "rights_end", date(2025, 1, 1))
+        vault.set_person_event(connection, subject, "death", date(2025, 2, 2))
+        vault.set_person_event(connection, subject, "activity_end", date(2025, 3, 3))
+        vault.set_record_event(connection, dmp, "dmp_closure", date(2025, 2, 2))
+        life = vault.lifecycle(connection, subject)
+    assert life == vault.Lifecycle(
+        date(2025, 1, 1),
+        date(2025, 2, 2),
+        date(2025, 3, 3),
+        [
+            (record, "rights_benefits", "health.care", None, None),
+            (dmp, "dmp", "rights", "dmp_closure", date(2025, 2, 2)),
+        ],
+    )
+
+
+def test_an_unknown_person_has_no_lifecycle_and_takes_no_event(engine: Engine) -> None:
+    with connect(engine) as connection:
+        with pytest.raises(NotFound) as read:
+            vault.lifecycle(connection, 404)
+        with pytest.raises(NotFound) as dated:
+            vault.set_person_event(connection, 405, "death", date(2025, 1, 1))
+    assert str(read.value) == "personne introuvable : « 404 »"
+    assert str(dated.value) == "personne introuvable : « 405 »"
+
+
+def test_each_event_beside_a_records_own_is_kept_and_re_dated_alone(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    subject, _ = stored
+    with connect(engine) as connection:
+        case = vault.add_record(
+            connection, keyring, subject, processing="fraud_control", category="fraud_case",
+            payload={"signalement": "double facturation"}, recorded_on=date(2024, 5, 1),
+        )  # fmt: skip
+        vault.set_record_event(connection, case, "alert_recorded", date(2024, 6, 1))  # in the record's own slot
+        vault.set_record_event(connection, case, "final_decision", date(2024, 7, 1))  # beside it
+        vault.set_record_event(connection, case, "case_closed_without_action", date(2024, 8, 1))  # beside too
+        vault.set_record_event(connection, case, "final_decision", date(2024, 9, 1))  # re-dated, the other kept
+        beside = {(r.event, r.event_on) for r in connection.execute(select(record_events))}
+    assert beside == {("final_decision", date(2024, 9, 1)), ("case_closed_without_action", date(2024, 8, 1))}
+
+
+def test_a_record_of_another_processing_in_someone_elses_file_holds_no_file_open(
+    engine: Engine, keyring: Keyring, stored: tuple[int, int]
+) -> None:
+    """The person's DMP is closed; their social-support record kept in another person's file has no say in it."""
+    subject, _ = stored
+    with connect(engine) as connection:
+        holder = vault.add_subject(
+            connection, keyring, kind=SubjectKind.INSURED, organisation="CPAM-75",
+            identity={"last_name": "Roux"}, created_on=date(2020, 1, 1),
+        )  # fmt: skip
+        dmp, social = (
+            vault.add_record(
+                connection, keyring, subject, processing=processing, category=category,
+                payload={"of": processing}, recorded_on=date(2024, 6, 1),
+            )
+            for processing, category in (("dmp", "rights"), ("social_support", "social_situation"))
+        )  # fmt: skip
+        connection.execute(update(records).where(records.c.id == social).values(file_owner_id=holder))
+        vault.set_record_event(connection, dmp, "dmp_closure", date(2026, 1, 15))
+        assert vault.archived_on(connection, subject, "dmp", "dmp_closure", date(2026, 6, 15)) == date(2026, 1, 15)

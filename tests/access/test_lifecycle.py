@@ -177,6 +177,12 @@ def test_the_record_a_refusal_names_is_the_number_given(people: People) -> None:
     assert refused.value.value == str(people.case)
 
 
+def test_a_record_event_without_a_record_quotes_nothing_the_user_did_not_give(people: People) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        record_event(people.gate, FRAUD, people.person, "fraud_control", "alert_recorded", date(2021, 1, 1), TODAY)
+    assert (refused.value.field, refused.value.value) == ("dossier", "")  # the message quotes no number
+
+
 def test_an_event_on_the_day_the_record_was_made_is_accepted(people: People) -> None:
     entry = record_event(
         people.gate, FRAUD, people.person, "fraud_control", "alert_recorded", date(2020, 5, 1), TODAY,

@@ -148,6 +148,10 @@ def test_one_certificate_per_sweep_and_the_journal_still_verifies(sweeping: Swee
     with connect(sweeping.env.engine) as connection:
         destroys = connection.execute(select(audit_entries).where(audit_entries.c.action == "destroy")).all()
     assert [d.seq for d in destroys] == [report.certificate]
+    # vigie's own act, allowed: no agent, no person, no processing named
+    assert (destroys[0].allowed, destroys[0].agent_id, destroys[0].subject_ref, destroys[0].purpose) == (
+        True, None, None, None,
+    )  # fmt: skip
     assert destroys[0].reason.startswith(f"certificat de destruction n° {report.run_id} : ")
     assert report.digest in destroys[0].reason
     assert check(sweeping.env.engine, sweeping.env.keyring).ok

@@ -98,8 +98,8 @@ class RightsEffects:
             raise AccessRefused(pending.answer.reason, pending.receipt.wait())
         with connect(self.env.engine) as connection:
             found = vault.lifecycle(connection, subject_id)
-        entry = pending.receipt.wait()
-        return Outcome(pending.decision, entry, pending.categories, pending.subject, pending.answer), found
+        entry = pending.receipt.wait()  # allowed (a refusal was raised above): the agent is told the decision itself
+        return Outcome(pending.decision, entry, pending.categories, pending.subject), found
 
     def seal_text(self, connection: Connection, subject_id: SubjectId, purpose: str, row_id: int, text: str) -> bytes:
         """Seal free text about the person (a request's wording) under their key, in the caller's transaction;
