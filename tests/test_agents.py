@@ -120,7 +120,7 @@ def test_agents_are_listed_by_id_with_all_their_roles(staffed: Engine, register:
     [
         (
             NewAgent("", "CPAM-75", "Sans nom", ("rights_agent",), ATTESTED),
-            "agent «  » invalide : identifiant de 1 à 32 caractères attendu",
+            "agent invalide : identifiant de 1 à 32 caractères attendu",
         ),
         (
             NewAgent("x" * 33, "CPAM-75", "Trop long", ("rights_agent",), ATTESTED),

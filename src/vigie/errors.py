@@ -78,7 +78,8 @@ class InvalidInput(VigieError):
         self.value = value
         self.reason = reason
         self.typed = typed
-        super().__init__(f"{field} « {value} » invalide : {reason}")
+        quoted = f" « {value} »" if value else ""  # nothing given, nothing quoted (no empty « »)
+        super().__init__(f"{field}{quoted} invalide : {reason}")
 
 
 class InvalidIdentifier(InvalidInput):

@@ -259,3 +259,11 @@ def test_a_hold_on_an_unknown_processing_is_bad_input_journaled_for_its_agent(pe
     assert (row.action, row.allowed, row.agent_id, row.source) == ("change", False, DPO, SOURCE)
     keyring = people.gate.env.keyring
     assert row.reason == f"entrée invalide : traitement : traitement inconnu du registre ({described(keyring, typed)})"
+
+
+def test_a_record_event_without_a_record_says_so_without_an_empty_quote(people: People) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        record_event(people.gate, FRAUD, people.person, "fraud_control", "alert_recorded", date(2021, 1, 1), TODAY)
+    assert str(refused.value) == (
+        "dossier invalide : un événement de dossier se note sur un dossier : donnez son numéro"
+    )
