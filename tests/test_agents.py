@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
+import vigie.agents as agents_module
 from vigie.agents import (
     AGENT_ID_LENGTH,
     TOKEN_LIFETIME,
@@ -170,6 +173,26 @@ def test_an_id_no_agent_can_have_finds_nobody_on_either_engine(staffed: Engine, 
     """Empty, too long, or holding a NUL character (which PostgreSQL refuses in text): never an error, nobody."""
     with connect(staffed) as connection:
         assert load_agent(connection, typed) is None
+
+
+@pytest.mark.parametrize("typed", ["", "x" * (AGENT_ID_LENGTH + 1), "paris-dpo\x00", "\x00"])
+def test_an_id_no_agent_can_have_is_not_even_looked_up(
+    staffed: Engine, typed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every service may pass on what was typed: the database never sees an id it could not hold."""
+    looked_up: list[object] = []
+    real = agents_module._AGENT
+
+    class Spy:
+        def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+            looked_up.append(params["agent_id"])
+            return real.rows(connection, params)
+
+    monkeypatch.setattr(agents_module, "_AGENT", Spy())
+    with connect(staffed) as connection:
+        assert load_agent(connection, "paris-dpo") is not None
+        assert load_agent(connection, typed) is None
+    assert looked_up == ["paris-dpo"]
 
 
 def test_adding_no_agent_writes_nothing(staffed: Engine, register: Register) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from vigie.access import Action, Agent, SubjectState, decide, decide_disclosure
+from vigie.access.decide import serves
 from vigie.ids import AgentId, SubjectId
 from vigie.register import Policy
 from vigie.taxonomy import Category, SubjectKind
@@ -199,3 +200,23 @@ def test_category_names_are_the_sorted_categories_and_only_register_purposes_are
     for typed in ("inconnu", "x" * 64, "rights_benefits "):
         assert policy.category_names_for(roles, typed, SubjectKind.INSURED) == ()
     assert len(policy.named_categories) == remembered
+
+
+@pytest.mark.parametrize(
+    ("agent", "purpose"),
+    [
+        (SOCIAL_WORKER, "curiosity"),
+        (SOCIAL_WORKER, "fraud_control"),
+        (replace(SOCIAL_WORKER, secrecy_attested_on=None), "social_support"),
+    ],
+)
+def test_the_refusals_that_do_not_depend_on_the_person_are_the_same_from_serves_and_decide(
+    policy: Policy, agent: Agent, purpose: str
+) -> None:
+    refusal = serves(policy, agent, purpose)
+    assert refusal is not None and not refusal.allowed
+    assert refusal == decide(policy, agent, INSURED_75, purpose, ["contact"])
+
+
+def test_serves_has_nothing_to_say_to_an_agent_whose_role_serves_the_purpose(policy: Policy) -> None:
+    assert serves(policy, SOCIAL_WORKER, "social_support") is None

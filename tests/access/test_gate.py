@@ -6,10 +6,14 @@ import pytest
 from gate_world import PARIS_NIR, TODAY, World, journal_rows
 from stdnum.fr import nir as stdnum_nir
 
+from vigie import vault
 from vigie.access.service import Gate
 from vigie.audit import AuditEvent, check, subject_pseudonym
+from vigie.audit.testing import RecordingJournal
 from vigie.errors import AccessRefused, InvalidIdentifier
 from vigie.ids import AgentId, SubjectId
+from vigie.store import connect
+from vigie.taxonomy import SubjectKind
 
 
 def test_allowed_read_returns_only_the_requested_categories_and_is_journaled(world: World) -> None:
@@ -172,3 +176,32 @@ def test_malformed_nir_is_bad_input_journaled_without_the_value(world: World) ->
     assert not row.allowed and row.reason.startswith("entrée invalide : NIR : longueur incorrecte")
     assert (row.action, row.agent_id, row.source) == ("read", "paris-droits", "poste 3")
     assert "valeur de 5 caractères, empreinte" in row.reason and "12345" not in row.reason
+
+
+def test_a_disclosure_to_a_recipient_the_register_does_not_know_is_refused_and_nothing_leaves(world: World) -> None:
+    with pytest.raises(AccessRefused, match="destinataire inconnu du registre"):
+        Gate(world.env, world.journal).read(
+            AgentId("paris-social"), world.paris, "social_support", ("social_situation",), TODAY, recipient="nsa"
+        )
+    (row,) = journal_rows(world)
+    assert (row.action, row.allowed, row.recipient) == ("disclose", False, None)
+
+
+def test_a_decision_made_within_the_callers_transaction_sees_what_that_transaction_wrote(world: World) -> None:
+    """`within`: the gate decides on the caller's connection, so a person added in the same, still open,
+    transaction is known to it (a decision on a connection of its own would not see them yet)."""
+    gate = Gate(world.env, RecordingJournal())
+    with connect(world.env.engine) as connection:
+        newcomer = vault.add_subject(
+            connection,
+            world.env.keyring,
+            kind=SubjectKind.INSURED,
+            organisation="CPAM-75",
+            identity={"nom": "Martin"},
+            created_on=TODAY,
+        )
+        agent = AgentId("paris-social")
+        checked = gate.begin_check(agent, newcomer, "social_support", ("contact",), TODAY, within=connection)
+        read = gate.begin_read(agent, newcomer, "social_support", ("contact",), TODAY, within=connection)
+    assert checked.decision.allowed and read.decision.allowed
+    assert checked.subject is not None and checked.subject.id == newcomer

@@ -164,3 +164,25 @@ def test_nir_look_up_answers_alike_for_nobody_and_for_someone_outside_the_agents
     paris, nobody = journal_rows(world)
     assert "relève de CPAM-75" in paris.reason and paris.subject_ref is not None
     assert nobody.reason == "aucune personne ne porte ce NIR" and nobody.subject_ref is None
+
+
+def test_a_nir_look_up_by_an_unknown_agent_or_for_an_unknown_purpose_journals_neither_in_clear(world: World) -> None:
+    """The refusal made before anyone is looked up keeps what was typed out of the journal, and the source in."""
+    gate = Gate(world.env, world.journal)
+    with pytest.raises(AccessRefused):
+        gate.find_by_nir(AgentId("ghost-agent"), PARIS_NIR, "rights_benefits", TODAY, source="poste 7")
+    with pytest.raises(AccessRefused):
+        gate.find_by_nir(AgentId("paris-droits"), PARIS_NIR, "gossip-purpose", TODAY, source="poste 8")
+    assert [(row.agent_id, row.purpose, row.source) for row in journal_rows(world)] == [
+        (None, "rights_benefits", "poste 7"),
+        ("paris-droits", None, "poste 8"),
+    ]
+    assert "ghost-agent" not in clear_text(world) and "gossip-purpose" not in clear_text(world)
+
+
+def test_bad_input_from_an_unknown_agent_is_journaled_without_the_agents_id(world: World) -> None:
+    with pytest.raises(InvalidInput):
+        Gate(world.env, world.journal).admit(lambda: inputs.subject_id("4_1"), agent_id=AgentId("ghost-agent"))
+    (row,) = journal_rows(world)
+    assert (row.allowed, row.agent_id) == (False, None)
+    assert "ghost-agent" not in clear_text(world)

@@ -219,3 +219,26 @@ def test_a_refusal_quoting_a_huge_value_keeps_its_entry_to_a_thousand_characters
         service.tail("paris-dpo", 10**2000)
     (event,) = journal.events
     assert len(event.reason) == 1000 and event.reason.startswith("consultation du journal d'audit refusée : ")
+
+
+def test_a_refusal_lists_the_agents_roles_in_order_or_says_it_has_none(
+    make_env: EnvFactory, engine: Engine, register: Register
+) -> None:
+    env = make_env(engine)
+    with connect(engine) as connection:
+        add_agents(
+            connection,
+            register,
+            [
+                NewAgent("deux-roles", "CPAM-75", "Agent", ("social_worker", "rights_agent"), date(2026, 1, 5)),
+                NewAgent("sans-role", "CPAM-75", "Agent", (), date(2026, 1, 5)),
+            ],
+        )
+    journal = RecordingJournal()
+    for agent in ("deux-roles", "sans-role"):
+        with pytest.raises(AccessRefused):
+            JournalReads(env, journal).tail(agent, 5)
+    assert [event.reason.split("(rôles : ")[1] for event in journal.events] == [
+        "rights_agent, social_worker)",
+        "aucun)",
+    ]

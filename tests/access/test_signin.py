@@ -76,6 +76,7 @@ def test_a_good_token_names_its_agent_and_leaves_no_journal_work(door: Door) -> 
         (None, "jeton absent"),
         ("jeton\x00nul", "jeton malformé"),
         ("x" * 100_000, "jeton malformé"),
+        ("x" * 257, "jeton malformé"),  # a token's limit, well under free text's
         ("inconnu", "jeton inconnu ou expiré"),
     ],
 )
@@ -192,3 +193,41 @@ def test_a_password_door_failure_counts_towards_the_same_limit_with_its_source(d
         (ATTACKER, "authentification refusée : mot de passe incorrect"),
         (ATTACKER, "authentification refusée : 3 autres échecs depuis 11:00:00 UTC (dont 2 bloqués après 3 échecs en 60 s)"),  # noqa: E501
     ]  # fmt: skip
+
+
+def test_a_password_door_failure_as_its_window_ends_opens_a_new_one_and_writes_the_old_ones_counts(
+    door: Door,
+) -> None:
+    """The password door does not flush first: the failure that finds its address's window ended closes it."""
+    door.guard.note_failure(ATTACKER, "mot de passe incorrect")
+    door.guard.note_failure(ATTACKER, "mot de passe incorrect")
+    door.ticks.now += 60  # the window is over at exactly its length
+    door.guard.note_failure(ATTACKER, "mot de passe incorrect")
+    assert door.reasons() == [
+        (ATTACKER, "authentification refusée : mot de passe incorrect"),
+        (ATTACKER, "authentification refusée : 1 autre échec depuis 11:00:00 UTC (dont 0 bloqué après 3 échecs en 60 s)"),  # noqa: E501
+        (ATTACKER, "authentification refusée : mot de passe incorrect"),
+    ]  # fmt: skip
+
+
+def test_a_good_token_leaves_no_journal_work_until_an_open_window_ends(door: Door) -> None:
+    """Ended windows are looked for only once one may have ended: a good token meanwhile is answered in place."""
+    door.attempt("inconnu", ATTACKER)
+    door.ticks.now += 30
+    assert door.guard.attempt(door.token, OTHER)[1] is None
+    door.attempt("inconnu", OTHER)
+    door.ticks.now += 30  # the attacker's window ends; the other's in 30 s
+    signed_in, trace = door.guard.attempt(door.token, ATTACKER)
+    assert signed_in.agent is not None and trace is not None
+    trace()
+    door.ticks.now += 1
+    assert door.guard.attempt(door.token, ATTACKER)[1] is None
+
+
+def test_every_ended_window_with_counts_is_written_past_one_without(door: Door) -> None:
+    door.attempt("inconnu", None)  # one failure: nothing to count
+    for address in (ATTACKER, OTHER):
+        door.attempt("inconnu", address)
+        door.attempt("inconnu", address)
+    assert door.guard.flush(everything=True) == 2
+    assert [source for source, _ in door.reasons()[-2:]] == [ATTACKER, OTHER]

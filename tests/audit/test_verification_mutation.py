@@ -481,3 +481,20 @@ def test_an_entry_hash_rewritten_as_text_on_sqlite_is_shown_as_none_not_a_crash(
     shown = [entry.to_dict() for entry in tail(engine, keyring, 3)]
     engine.dispose()
     assert [entry["entry_hash"] is None for entry in shown] == [False, True, False]
+
+
+def test_problems_are_listed_in_entry_order_even_when_found_out_of_it(
+    engine: Engine, keyring: Keyring, fill: Fill, tamper: Any
+) -> None:
+    """A row forged past the head is met during the walk, the entries missing before the head only at its end:
+    the report still lists them by entry, and its reason is the first."""
+    fill(5)
+    forged = tamper.row(5)
+    tamper.execute("DELETE FROM audit_entries WHERE seq >= 4")
+    tamper.insert({**forged, "seq": 7})
+    report = check(engine, keyring)
+    assert [(p.seq, p.message) for p in report.problems] == [
+        (4, "entrées 4 à 5 manquantes"),
+        (7, "entrée 7 déplacée ou insérée : elle suit la tête signée du journal"),
+    ]
+    assert report.reason == "entrées 4 à 5 manquantes"

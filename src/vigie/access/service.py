@@ -323,8 +323,7 @@ class Gate:
             action=action, audit_action=audit_action, source=source, recipient=recipient,
         )  # fmt: skip
         entry = pending.receipt.wait()
-        answer = pending.answer if pending.answer is not pending.decision else None
-        return Outcome(pending.decision, entry, pending.categories, pending.subject, answer)
+        return Outcome(pending.decision, entry, pending.categories, pending.subject, pending.answer)
 
     def _allowed(self, outcome: Outcome) -> None:
         if not outcome.decision.allowed:
