@@ -198,8 +198,8 @@ def test_a_statistics_population_is_the_unshredded_people_of_its_kind_with_a_rec
 ) -> None:
     with connect(engine) as connection:
         sync_organisations(connection, register)
-        first, last, category, processing, nothing, shredded = (
-            _person(connection, keyring, name) for name in ("premier", "dernier", "catégorie", "traitement", "rien", "effacé")
+        first, category, processing, _nothing, shredded, last = (
+            _person(connection, keyring, name) for name in ("un", "catégorie", "traitement", "rien", "effacé", "fin")
         )
         professional = _person(connection, keyring, "médecin", SubjectKind.HEALTH_PROFESSIONAL)
         for held in (first, last, shredded, professional):
@@ -258,8 +258,8 @@ def test_subject_states_read_the_restriction_objections_and_consents_in_force_of
 
 @pytest.fixture
 def two_files(engine: Engine, register: Register, keyring: Keyring) -> tuple[int, int, list[int]]:
-    """Two people with records of prevention campaigns; the first's also in another category and processing, and
-    one entered after an older one (its id is higher, its date earlier)."""
+    """Two people with records of prevention campaigns; the first's also in another category and processing, one
+    entered after an older one (its id is higher, its date earlier) and two of the same day."""
     with connect(engine) as connection:
         sync_organisations(connection, register)
         one, two = _person(connection, keyring, "Un"), _person(connection, keyring, "Deux")
@@ -267,14 +267,18 @@ def two_files(engine: Engine, register: Register, keyring: Keyring) -> tuple[int
         _record(connection, keyring, one, "prevention_campaigns", "contact", date(2026, 2, 1))
         _record(connection, keyring, one, "rights_benefits", "health.care", date(2026, 2, 1))
         january = _record(connection, keyring, one, "prevention_campaigns", "health.care", date(2026, 1, 1))
+        same_day = _record(connection, keyring, one, "prevention_campaigns", "health.care", date(2026, 3, 1))
         april = _record(connection, keyring, two, "prevention_campaigns", "health.care", date(2026, 4, 1))
-    return one, two, [january, march, april]
+        # rewritten rows: on PostgreSQL they move behind the others, so only an ORDER BY keeps them in order
+        vault.set_restricted(connection, one, False)
+        vault.set_record_event(connection, march, "prevention_action", DAY)
+    return one, two, [january, march, same_day, april]
 
 
 def test_a_batch_read_opens_the_identity_and_the_records_of_the_processing_in_the_categories_oldest_first(
     engine: Engine, keyring: Keyring, two_files: tuple[int, int, list[int]]
 ) -> None:
-    one, two, (january, march, april) = two_files
+    one, two, (january, march, same_day, april) = two_files
     with connect(engine) as connection:
         read = vault.read_batch(connection, keyring, [one, two], "prevention_campaigns", CARE, identity=True)
     assert [(s.subject_id, s.organisation, s.identity) for s in read] == [
@@ -284,6 +288,7 @@ def test_a_batch_read_opens_the_identity_and_the_records_of_the_processing_in_th
         [
             (january, "prevention_campaigns", "health.care", date(2026, 1, 1), {"le": "2026-01-01"}),
             (march, "prevention_campaigns", "health.care", date(2026, 3, 1), {"le": "2026-03-01"}),
+            (same_day, "prevention_campaigns", "health.care", date(2026, 3, 1), {"le": "2026-03-01"}),
         ],
         [(april, "prevention_campaigns", "health.care", date(2026, 4, 1), {"le": "2026-04-01"})],
     ]
@@ -299,7 +304,7 @@ def test_a_batch_read_without_the_identity_still_opens_each_persons_records(
         )
     assert [s.identity for s in read] == [{}, {}]
     assert [[r.payload for r in s.records] for s in read] == [
-        [{"le": "2026-01-01"}, {"le": "2026-03-01"}], [{"le": "2026-04-01"}]
+        [{"le": "2026-01-01"}, {"le": "2026-03-01"}, {"le": "2026-03-01"}], [{"le": "2026-04-01"}]
     ]  # fmt: skip
 
 
@@ -321,7 +326,7 @@ def test_a_batch_read_unwraps_no_key_it_does_not_need(
         )
         assert unwrapped == []  # a count that needs only dates opens nothing
         assert [[(r.recorded_on, r.payload) for r in s.records] for s in dates] == [
-            [(date(2026, 1, 1), {}), (date(2026, 3, 1), {})], [(date(2026, 4, 1), {})]
+            [(date(2026, 1, 1), {}), (date(2026, 3, 1), {}), (date(2026, 3, 1), {})], [(date(2026, 4, 1), {})]
         ]  # fmt: skip
         vault.read_batch(connection, keyring, [one, two], "rights_benefits", CARE, identity=False, decrypt_records=True)
     assert unwrapped == [one]  # only the person with a record of rights_benefits to open
