@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 from stdnum.fr import nir as stdnum_nir
 
 from vigie import vault
 from vigie.crypto import Keyring
 from vigie.errors import DecryptionError, InvalidIdentifier, NotFound
+from vigie.ids import SubjectId
+from vigie.model import SubjectState
 from vigie.organisations import sync_organisations
 from vigie.register import Register
 from vigie.store import connect
-from vigie.store.schema import record_events, records, subjects
+from vigie.store.schema import consents, record_events, records, subjects
 from vigie.taxonomy import SubjectKind
 
 NIR = "1850578006084" + stdnum_nir.calc_check_digits("1850578006084")
@@ -137,7 +139,7 @@ def test_shredding_makes_every_copy_unreadable(engine: Engine, keyring: Keyring,
 def test_subject_state_reflects_restriction_objections_and_consents_in_force(
     engine: Engine, stored: tuple[int, int]
 ) -> None:
-    from vigie.store.schema import consents, objections
+    from vigie.store.schema import objections
 
     subject, _ = stored
     with connect(engine) as connection:
@@ -288,3 +290,178 @@ def test_a_record_of_another_processing_in_someone_elses_file_holds_no_file_open
         connection.execute(update(records).where(records.c.id == social).values(file_owner_id=holder))
         vault.set_record_event(connection, dmp, "dmp_closure", date(2026, 1, 15))
         assert vault.archived_on(connection, subject, "dmp", "dmp_closure", date(2026, 6, 15)) == date(2026, 1, 15)
+
+
+# The set-based forms behind the statistics gate (`access.extracts`): many people in a handful of queries.
+
+DAY = date(2026, 6, 15)
+CARE = ("health.care",)
+
+
+def _person(connection: Connection, keyring: Keyring, name: str, kind: SubjectKind = SubjectKind.INSURED) -> int:
+    return vault.add_subject(
+        connection, keyring, kind=kind, organisation="CPAM-75", identity={"nom": name}, created_on=date(2020, 1, 1)
+    )
+
+
+def _record(connection: Connection, keyring: Keyring, subject: int, processing: str, category: str, on: date) -> int:
+    return vault.add_record(
+        connection, keyring, subject, processing=processing, category=category, payload={"le": str(on)}, recorded_on=on
+    )
+
+
+def test_a_statistics_population_is_the_unshredded_people_of_its_kind_with_a_record_of_the_processing_in_its_categories(
+    engine: Engine, register: Register, keyring: Keyring
+) -> None:
+    with connect(engine) as connection:
+        sync_organisations(connection, register)
+        first, category, processing, _nothing, shredded, last = (
+            _person(connection, keyring, name) for name in ("un", "catégorie", "traitement", "rien", "effacé", "fin")
+        )
+        professional = _person(connection, keyring, "médecin", SubjectKind.HEALTH_PROFESSIONAL)
+        for held in (first, last, shredded, professional):
+            _record(connection, keyring, held, "prevention_campaigns", "health.care", DAY)
+        _record(connection, keyring, category, "prevention_campaigns", "contact", DAY)
+        _record(connection, keyring, processing, "rights_benefits", "health.care", DAY)
+        vault.shred(connection, shredded, DAY)
+        vault.set_restricted(connection, first, False)  # a rewritten row: on PostgreSQL it moves behind the others
+    insured = SubjectKind.INSURED
+    with connect(engine) as connection:
+        assert vault.population_batch(connection, "prevention_campaigns", insured, CARE, 0, 10) == [first, last]
+        assert vault.population_batch(connection, "prevention_campaigns", insured, CARE, 0, 1) == [first]
+        assert vault.population_batch(connection, "prevention_campaigns", insured, CARE, first, 1) == [last]
+        assert vault.population_batch(connection, "prevention_campaigns", insured, CARE, last, 10) == []
+        assert vault.population_count(connection, "prevention_campaigns", insured, CARE) == 2
+        assert vault.population_count(connection, "studies_evaluations", insured, CARE) == 0
+
+
+def test_subject_states_read_the_restriction_objections_and_consents_in_force_of_each_person(
+    engine: Engine, register: Register, keyring: Keyring
+) -> None:
+    before, after = date(2026, 1, 1), date(2026, 6, 16)
+    with connect(engine) as connection:
+        sync_organisations(connection, register)
+        objecting, consenting, plain, outside = (_person(connection, keyring, n) for n in ("o", "c", "p", "x"))
+        vault.set_restricted(connection, objecting, True)
+        vault.add_objection(connection, objecting, "service_offers", DAY)
+        vault.add_objection(connection, outside, "studies_evaluations", DAY)
+        connection.execute(
+            consents.insert(),
+            [
+                {"subject_id": consenting, "processing_id": p, "given_on": given, "withdrawn_on": withdrawn}
+                for p, given, withdrawn in (
+                    ("given_today", DAY, None),
+                    ("given_tomorrow", after, None),
+                    ("never_withdrawn", before, None),
+                    ("withdrawn_today", before, DAY),
+                    ("withdrawn_tomorrow", before, after),
+                    ("withdrawn_before", before, date(2026, 3, 1)),
+                )
+            ]
+            + [{"subject_id": outside, "processing_id": "service_offers", "given_on": before, "withdrawn_on": None}],
+        )
+        states = vault.subject_states(connection, [plain, consenting, objecting, 404], DAY)
+        one_by_one = [vault.subject_state(connection, s, DAY) for s in (objecting, consenting, plain)]
+    insured = SubjectKind.INSURED
+    assert states == one_by_one == [
+        SubjectState(SubjectId(objecting), insured, "CPAM-75", True, frozenset({"service_offers"})),
+        SubjectState(
+            SubjectId(consenting), insured, "CPAM-75", False, frozenset(),
+            frozenset({"given_today", "never_withdrawn", "withdrawn_tomorrow"}),
+        ),
+        SubjectState(SubjectId(plain), insured, "CPAM-75"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def two_files(engine: Engine, register: Register, keyring: Keyring) -> tuple[int, int, list[int]]:
+    """Two people with records of prevention campaigns; the first's also in another category and processing, one
+    entered after an older one (its id is higher, its date earlier) and two of the same day."""
+    with connect(engine) as connection:
+        sync_organisations(connection, register)
+        one, two = _person(connection, keyring, "Un"), _person(connection, keyring, "Deux")
+        march = _record(connection, keyring, one, "prevention_campaigns", "health.care", date(2026, 3, 1))
+        _record(connection, keyring, one, "prevention_campaigns", "contact", date(2026, 2, 1))
+        _record(connection, keyring, one, "rights_benefits", "health.care", date(2026, 2, 1))
+        january = _record(connection, keyring, one, "prevention_campaigns", "health.care", date(2026, 1, 1))
+        same_day = _record(connection, keyring, one, "prevention_campaigns", "health.care", date(2026, 3, 1))
+        april = _record(connection, keyring, two, "prevention_campaigns", "health.care", date(2026, 4, 1))
+        # rewritten rows: on PostgreSQL they move behind the others, so only an ORDER BY keeps them in order
+        vault.set_restricted(connection, one, False)
+        vault.set_record_event(connection, march, "prevention_action", DAY)
+    return one, two, [january, march, same_day, april]
+
+
+def test_a_batch_read_opens_the_identity_and_the_records_of_the_processing_in_the_categories_oldest_first(
+    engine: Engine, keyring: Keyring, two_files: tuple[int, int, list[int]]
+) -> None:
+    one, two, (january, march, same_day, april) = two_files
+    with connect(engine) as connection:
+        read = vault.read_batch(connection, keyring, [one, two], "prevention_campaigns", CARE, identity=True)
+    assert [(s.subject_id, s.organisation, s.identity) for s in read] == [
+        (one, "CPAM-75", {"nom": "Un"}), (two, "CPAM-75", {"nom": "Deux"})
+    ]  # fmt: skip
+    assert [[(r.id, r.processing, r.category, r.recorded_on, r.payload) for r in s.records] for s in read] == [
+        [
+            (january, "prevention_campaigns", "health.care", date(2026, 1, 1), {"le": "2026-01-01"}),
+            (march, "prevention_campaigns", "health.care", date(2026, 3, 1), {"le": "2026-03-01"}),
+            (same_day, "prevention_campaigns", "health.care", date(2026, 3, 1), {"le": "2026-03-01"}),
+        ],
+        [(april, "prevention_campaigns", "health.care", date(2026, 4, 1), {"le": "2026-04-01"})],
+    ]
+
+
+def test_a_batch_read_without_the_identity_still_opens_each_persons_records(
+    engine: Engine, keyring: Keyring, two_files: tuple[int, int, list[int]]
+) -> None:
+    one, two, _ = two_files
+    with connect(engine) as connection:
+        read = vault.read_batch(
+            connection, keyring, [one, two], "prevention_campaigns", CARE, identity=False, decrypt_records=True
+        )
+    assert [s.identity for s in read] == [{}, {}]
+    assert [[r.payload for r in s.records] for s in read] == [
+        [{"le": "2026-01-01"}, {"le": "2026-03-01"}, {"le": "2026-03-01"}], [{"le": "2026-04-01"}]
+    ]  # fmt: skip
+
+
+def test_a_batch_read_unwraps_no_key_it_does_not_need(
+    engine: Engine, keyring: Keyring, two_files: tuple[int, int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two, _ = two_files
+    unwrapped: list[int] = []
+    unwrap = vault.unwrap_data_key
+
+    def spy(keyring: Keyring, subject_id: int, wrapped: bytes | None) -> bytes:
+        unwrapped.append(subject_id)
+        return unwrap(keyring, subject_id, wrapped)
+
+    monkeypatch.setattr(vault, "unwrap_data_key", spy)
+    with connect(engine) as connection:
+        dates = vault.read_batch(
+            connection, keyring, [one, two], "prevention_campaigns", CARE, identity=False, decrypt_records=False
+        )
+        assert unwrapped == []  # a count that needs only dates opens nothing
+        assert [[(r.recorded_on, r.payload) for r in s.records] for s in dates] == [
+            [(date(2026, 1, 1), {}), (date(2026, 3, 1), {}), (date(2026, 3, 1), {})], [(date(2026, 4, 1), {})]
+        ]  # fmt: skip
+        vault.read_batch(connection, keyring, [one, two], "rights_benefits", CARE, identity=False, decrypt_records=True)
+    assert unwrapped == [one]  # only the person with a record of rights_benefits to open
+
+
+def test_identity_fields_are_read_for_the_selected_people_still_in_the_vault_only(
+    engine: Engine, register: Register, keyring: Keyring
+) -> None:
+    with connect(engine) as connection:
+        sync_organisations(connection, register)
+        kept, erased, unselected = (
+            vault.add_subject(
+                connection, keyring, kind=SubjectKind.INSURED, organisation="CPAM-75", created_on=date(2020, 1, 1),
+                identity={"nom": name, "sexe": "2"}, nir=NIR if name == "gardée" else None,
+            )
+            for name in ("gardée", "effacée", "hors sélection")
+        )  # fmt: skip
+        vault.shred(connection, erased, DAY)
+        chosen = select(subjects.c.id).where(subjects.c.id.in_([kept, erased]))
+        found = vault.identity_fields_of(connection, keyring, chosen, ("nir", "sexe", "date_naissance"))
+    assert unselected and found == [(kept, {"nir": NIR, "sexe": "2", "date_naissance": None})]

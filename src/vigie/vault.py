@@ -585,11 +585,7 @@ def read_batch(
     for head in heads:
         sid = int(head.id)
         needs_key = identity or (decrypt_records and sid in by_subject)
-        key = (
-            unwrap_data_key(keyring, sid, bytes(head.wrapped_key) if head.wrapped_key is not None else None)
-            if needs_key
-            else b""
-        )
+        key = _unwrap(keyring, sid, head.wrapped_key) if needs_key else b""
         who: dict[str, Any] = {}
         if identity and head.identity is not None:
             who = json.loads(open_sealed(key, bytes(head.identity), identity_binding(sid)))
@@ -732,11 +728,11 @@ def identity_fields_of(
     connection: Connection, keyring: Keyring, subject_ids: Any, fields: tuple[str, ...]
 ) -> list[tuple[int, dict[str, Any]]]:
     """The `fields` of the sealed identity of the people `subject_ids` selects (a select of ids), decrypted in
-    memory (one unwrapping per person, two statements in all); people already erased are left out. For a caller
-    that derives something (a pseudonym) and keeps nothing in clear."""
+    memory (one unwrapping per person, two statements in all); people already erased (no key: the identity went
+    with it) are left out. For a caller that derives something (a pseudonym) and keeps nothing in clear."""
     rows = connection.execute(
         select(subjects.c.id, subjects.c.wrapped_key, subjects.c.identity).where(
-            subjects.c.id.in_(subject_ids), subjects.c.wrapped_key.is_not(None), subjects.c.identity.is_not(None)
+            subjects.c.id.in_(subject_ids), subjects.c.wrapped_key.is_not(None)
         )
     ).all()
     out: list[tuple[int, dict[str, Any]]] = []

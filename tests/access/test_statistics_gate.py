@@ -24,8 +24,10 @@ TODAY = date(2026, 11, 28)
 CATEGORIES = ("health.care",)
 
 
-def _read(agent: str, processing: str = "prevention_campaigns", *, identity: bool = False) -> StatisticsRead:
-    return StatisticsRead(agent, processing, SubjectKind.INSURED, CATEGORIES, identity)
+def _read(
+    agent: str, processing: str = "prevention_campaigns", *, identity: bool = False, decrypt_records: bool = True
+) -> StatisticsRead:
+    return StatisticsRead(agent, processing, SubjectKind.INSURED, CATEGORIES, identity, decrypt_records)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,7 @@ def test_an_unknown_processing_is_bad_input(make_env: EnvFactory, engine: Engine
             make_env(engine, demo_agents=True), RecordingJournal(), _read("paris-prevention", "x" * 80), TODAY
         )
     assert (refused.value.field, refused.value.value) == ("traitement", "x" * 64)
+    assert refused.value.reason == "traitement inconnu du registre"
 
 
 def test_batches_journal_each_person_then_read_only_the_allowed(make_env: EnvFactory, engine: Engine) -> None:
@@ -90,3 +93,19 @@ def test_batches_journal_each_person_then_read_only_the_allowed(make_env: EnvFac
         assert (event.action, event.agent_id, event.purpose, event.categories, event.source) == (
             AuditAction.READ, "paris-prevention", "prevention_campaigns", CATEGORIES, SOURCE
         )  # fmt: skip
+
+
+def test_a_count_only_extract_reads_the_dates_and_opens_no_record(make_env: EnvFactory, engine: Engine) -> None:
+    env = make_env(engine, demo_agents=True)
+    with connect(engine) as connection:
+        sid = vault.add_subject(
+            connection, env.keyring, kind=SubjectKind.INSURED, organisation="CPAM-75", identity={"nom": "Nom"},
+            created_on=date(2015, 1, 1),
+        )  # fmt: skip
+        vault.add_record(
+            connection, env.keyring, sid, processing="prevention_campaigns", category="health.care",
+            payload={"action": "vaccin"}, recorded_on=date(2026, 2, 1),
+        )  # fmt: skip
+    gate = StatisticsGate(env, RecordingJournal(), _read("paris-prevention", decrypt_records=False), TODAY)
+    ((person,),) = [b.subjects for b in gate.batches()]
+    assert [(r.recorded_on, r.payload) for r in person.records] == [(date(2026, 2, 1), {})]
