@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from vigie import vault
 from vigie.agents import ensure_demo_agents
 from vigie.clock import Clock, FixedClock
 from vigie.crypto import Keyring
@@ -39,6 +40,14 @@ def postgres_admin_url() -> str:
 def _libpq(url: str) -> str:
     parsed = make_url(url)
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _records_statements_built_afresh() -> None:
+    """Each test builds the records statements it uses: cached across tests, only the first test to read records
+    would be seen calling `vault._records_in`, and mutation testing would run only that test against its
+    mutants (the person and category filters of every read)."""
+    vault._RECORDS.clear()
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, Engine, bindparam, insert, select
+from sqlalchemy import Date, Engine, Select, bindparam, insert, select
 
 from vigie.store import connect
 from vigie.store.prepared import Prepared, PreparedFamily
@@ -73,3 +74,17 @@ def test_in_lists_are_compiled_per_length_and_only_short_ones_are_kept() -> None
     )
     assert family.sized(3) is family.sized(3)
     assert family.sized(5) is not family.sized(5)  # longer lists, as input may ask, do not grow the cache
+
+
+def test_a_cleared_family_builds_its_statements_again() -> None:
+    built: list[int] = []
+
+    def build(n: int) -> Select[Any]:
+        built.append(n)
+        return select(agents.c.id).where(agents.c.id.in_([bindparam(f"a{i}") for i in range(n)]))
+
+    family = PreparedFamily(build)
+    first = family.sized(2)
+    assert family.sized(2) is first and built == [2]
+    family.clear()
+    assert family.sized(2) is not first and built == [2, 2]

@@ -107,3 +107,8 @@ class PreparedFamily:
             if count <= self._cached:
                 self._made[count] = prepared
         return prepared
+
+    def clear(self) -> None:
+        """Forget the compiled statements: the next use builds them again (tests, so that each test that reads
+        through the family is seen calling its builder, as mutation testing links tests to functions)."""
+        self._made.clear()
